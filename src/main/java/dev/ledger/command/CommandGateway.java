@@ -1,0 +1,114 @@
+package dev.ledger.command;
+
+import dev.ledger.config.LedgerConfig;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Rejection;
+import dev.ledger.domain.Transfer;
+import dev.ledger.messaging.EventPublisher;
+import dev.ledger.state.LedgerQueries;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns a client's command into an event on the topic and waits, up to the command timeout, for
+ * this instance to apply it: read-your-writes without polling.
+ */
+@ApplicationScoped
+public class CommandGateway {
+
+    private final EventPublisher publisher;
+    private final LedgerQueries queries;
+    private final Completions completions;
+    private final Duration timeout;
+
+    CommandGateway(EventPublisher publisher, LedgerQueries queries, Completions completions, LedgerConfig config) {
+        this.publisher = publisher;
+        this.queries = queries;
+        this.completions = completions;
+        this.timeout = config.commandTimeout();
+    }
+
+    /** How a submitted command stands when the request must answer. */
+    public sealed interface Reply {
+    }
+
+    /** Applied or rejected; for a command seen before, the result of its first application. */
+    public record Decided(CommandResult result) implements Reply {
+    }
+
+    /** Durably on the topic, not applied yet (asked to respond asynchronously, or the timeout passed). */
+    public record Accepted(String commandId) implements Reply {
+    }
+
+    /**
+     * Publishes the event unless a command with its Idempotency-Key was already applied (a retry,
+     * or a reuse the caller must refuse), then waits for the outcome unless {@code respondAsync}.
+     */
+    public Uni<Reply> submit(LedgerEvent event, boolean respondAsync) {
+        return submit(event, respondAsync, Uni.createFrom().item(Optional.empty()));
+    }
+
+    /**
+     * As {@link #submit(LedgerEvent, boolean)}, but first asks {@code refusal} whether this
+     * instance's state already rules the command out; a refused command writes nothing.
+     */
+    public Uni<Reply> submit(LedgerEvent event, boolean respondAsync, Uni<Optional<Rejection>> refusal) {
+        var deadline = Instant.now().plus(timeout);
+        var seenBefore = event.idempotencyKey() == null
+                ? Uni.createFrom().item(Optional.<CommandResult>empty())
+                : queries.findByIdempotencyKey(event.idempotencyKey());
+        return seenBefore.flatMap(earlier -> earlier.isPresent()
+                ? Uni.createFrom().item(new Decided(earlier.get()))
+                : refusal.flatMap(refused -> refused.isPresent()
+                        ? Uni.createFrom().item(new Decided(CommandResult.of(event, refused.get(), null, null)))
+                        : publishAndWait(event, respondAsync, deadline)));
+    }
+
+    private Uni<Reply> publishAndWait(LedgerEvent event, boolean respondAsync, Instant deadline) {
+        if (respondAsync) {
+            return publish(event).map(published -> new Accepted(event.commandId()));
+        }
+        var waiter = completions.commands().register(event.commandId());
+        return publish(event)
+                .onFailure().invoke(waiter::cancel)
+                .flatMap(published -> waiter.await(Duration.between(Instant.now(), deadline)))
+                .map(result -> result == null ? new Accepted(event.commandId()) : new Decided(result));
+    }
+
+    /** Marks the command in flight first: the consumer may apply it before the broker's ack arrives here. */
+    private Uni<Void> publish(LedgerEvent event) {
+        completions.inFlight(event.commandId(), true);
+        return publisher.publish(event)
+                .ifNoItem().after(timeout).failWith(() -> new PublishTimeoutException(timeout))
+                .onFailure().invoke(() -> completions.inFlight(event.commandId(), false));
+    }
+
+    /**
+     * Waits for a transfer to settle until the command timeout, counted from {@code requestStarted},
+     * has passed; answers the transfer as it then stands (still PENDING if the timeout passed).
+     */
+    public Uni<Optional<Transfer>> settled(String transferId, Instant requestStarted) {
+        var remaining = Duration.between(Instant.now(), requestStarted.plus(timeout));
+        var waiter = completions.settledTransfers().register(transferId);
+        return queries.findTransfer(transferId).flatMap(now -> {
+            if (now.isEmpty() || now.get().status().settled()) {
+                waiter.cancel();
+                return Uni.createFrom().item(now);
+            }
+            return waiter.await(remaining).flatMap(settled -> settled != null
+                    ? Uni.createFrom().item(Optional.of(settled))
+                    : queries.findTransfer(transferId));
+        });
+    }
+
+    /** The event could not be written to Kafka within the command timeout; nothing is acknowledged. */
+    public static final class PublishTimeoutException extends RuntimeException {
+        PublishTimeoutException(Duration timeout) {
+            super("the event could not be written to Kafka within " + timeout.toMillis() + " ms", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ledger.command;
+
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.Decision;
+import dev.ledger.domain.Transfer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where consumers report what they applied and requests wait for it. Also remembers which commands
+ * this instance published and has not applied yet, so that {@code GET /commands/{id}} can say PENDING.
+ */
+@ApplicationScoped
+public class Completions {
+
+    private final Waiters<CommandResult> commands = new Waiters<>();
+    private final Waiters<Transfer> settledTransfers = new Waiters<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    Waiters<CommandResult> commands() {
+        return commands;
+    }
+
+    Waiters<Transfer> settledTransfers() {
+        return settledTransfers;
+    }
+
+    void inFlight(String commandId, boolean inFlight) {
+        if (inFlight) {
+            this.inFlight.add(commandId);
+        } else {
+            this.inFlight.remove(commandId);
+        }
+    }
+
+    public boolean inFlight(String commandId) {
+        return inFlight.contains(commandId);
+    }
+
+    /**
+     * Called after a decision is written.
+     *
+     * @param command the command's result as now stored (for a duplicate or a reused key, the earlier one)
+     */
+    public void applied(Decision decision, CommandResult command) {
+        if (command != null) {
+            inFlight.remove(command.commandId());
+            commands.complete(command.commandId(), command);
+        }
+        var transfer = decision.transfer();
+        if (transfer != null && transfer.status().settled()) {
+            settledTransfers.complete(transfer.transferId(), transfer);
+        }
+    }
+}

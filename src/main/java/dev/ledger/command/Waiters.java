@@ -1,0 +1,60 @@
+package dev.ledger.command;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Requests waiting for something the consumer will apply. The consumer completes a key once it
+ * has written the state, so a waiter that wakes reads its own write.
+ */
+public final class Waiters<T> {
+
+    /** Mutiny wants a positive timeout; an exhausted deadline still gets one look. */
+    private static final Duration MINIMUM = Duration.ofMillis(1);
+
+    private final ConcurrentMap<String, List<CompletableFuture<T>>> waiting = new ConcurrentHashMap<>();
+
+    /** Start waiting before the event can be applied, or the completion may come first and be missed. */
+    public Waiter<T> register(String key) {
+        var future = new CompletableFuture<T>();
+        waiting.compute(key, (k, list) -> {
+            var futures = list == null ? new ArrayList<CompletableFuture<T>>(1) : list;
+            futures.add(future);
+            return futures;
+        });
+        return new Waiter<>(this, key, future);
+    }
+
+    public void complete(String key, T value) {
+        var futures = waiting.remove(key);
+        if (futures != null) {
+            futures.forEach(future -> future.complete(value));
+        }
+    }
+
+    private void cancel(String key, CompletableFuture<T> future) {
+        waiting.computeIfPresent(key, (k, futures) -> {
+            futures.remove(future);
+            return futures.isEmpty() ? null : futures;
+        });
+    }
+
+    public record Waiter<T>(Waiters<T> owner, String key, CompletableFuture<T> future) {
+
+        /** The value, or null when {@code timeout} passes first. */
+        public Uni<T> await(Duration timeout) {
+            return Uni.createFrom().completionStage(future)
+                    .ifNoItem().after(timeout.compareTo(MINIMUM) < 0 ? MINIMUM : timeout).recoverWithItem((T) null)
+                    .onTermination().invoke(this::cancel);
+        }
+
+        public void cancel() {
+            owner.cancel(key, future);
+        }
+    }
+}

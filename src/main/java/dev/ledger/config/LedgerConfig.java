@@ -1,0 +1,59 @@
+package dev.ledger.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The service's own settings; each also reads from the environment variable in its Javadoc. */
+@ConfigMapping(prefix = "ledger")
+public interface LedgerConfig {
+
+    /** {@code LEDGER_MODE}: how this instance consumes the topic and where it keeps state. */
+    @WithDefault("replay")
+    Mode mode();
+
+    /**
+     * {@code LEDGER_TOPIC}: the event topic. Its default ({@code ledger-events}) is set in
+     * application.properties, because the outgoing Kafka channel reads the same property.
+     */
+    String topic();
+
+    /** {@code LEDGER_TOPIC_PARTITIONS}: partitions when the service creates the topic. */
+    @WithDefault("6")
+    int topicPartitions();
+
+    /** {@code LEDGER_DEAD_LETTER_TOPIC}: where group mode copies undecodable records. */
+    @WithDefault("ledger-events-dlq")
+    String deadLetterTopic();
+
+    /** {@code LEDGER_COMMAND_TIMEOUT}: how long a mutation waits for its event to be applied before answering 202. */
+    @WithDefault("5s")
+    Duration commandTimeout();
+
+    /** Replay mode's settings. */
+    Replay replay();
+
+    interface Replay {
+
+        /**
+         * {@code LEDGER_REPLAY_OWNER_GROUP}: the consumer group replay instances join only to share
+         * out partition ownership; the owner of a partition publishes the follow-up events it decides.
+         */
+        @WithDefault("ledger-replay-owners")
+        String ownerGroup();
+
+        /**
+         * {@code LEDGER_REPLAY_FOLLOW_UP_RETRY}: how long a published follow-up may stay unseen on the
+         * topic before its owner publishes it again (duplicates are applied once).
+         */
+        @WithDefault("10s")
+        Duration followUpRetry();
+    }
+
+    enum Mode {
+        /** Instances share a consumer group and keep state in PostgreSQL. */
+        GROUP,
+        /** Every instance replays the whole topic into its own memory. */
+        REPLAY
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ledger.domain;
+
+import java.util.Objects;
+
+/**
+ * What an event asks of the ledger. Each type is a request that applying may grant or reject:
+ * the topic records what was asked, in order, and applying it decides, identically everywhere.
+ */
+public sealed interface Payload {
+
+    /** Opens the account named by the event's accountId. */
+    record AccountOpenRequested(String owner, String currency) implements Payload {
+        public AccountOpenRequested {
+            Objects.requireNonNull(owner, "owner");
+            Currency.require(currency);
+        }
+    }
+
+    record DepositRequested(long amount, String reference) implements Payload {
+        public DepositRequested {
+            Amount.require(amount);
+        }
+    }
+
+    record WithdrawalRequested(long amount, String reference) implements Payload {
+        public WithdrawalRequested {
+            Amount.require(amount);
+        }
+    }
+
+    /** Debits the event's account (the sender); once debited, a credit follows on the receiver's partition. */
+    record TransferRequested(String transferId, String to, long amount) implements Payload {
+        public TransferRequested {
+            Ids.require(transferId, "transferId");
+            Ids.require(to, "to");
+            Amount.require(amount);
+        }
+    }
+
+    /** Events that applying another event decides to publish. */
+    sealed interface FollowUp extends Payload {
+        String transferId();
+    }
+
+    /** Credits the event's account (the receiver) with a debited transfer. */
+    record TransferCreditRequested(String transferId, String from, long amount, String currency) implements FollowUp {
+        public TransferCreditRequested {
+            Ids.require(transferId, "transferId");
+            Ids.require(from, "from");
+            Amount.require(amount);
+            Currency.require(currency);
+        }
+    }
+
+    /** Gives a debited transfer back to the event's account (the sender) after its credit failed. */
+    record TransferRefundRequested(String transferId, String to, long amount, String currency, Rejection reason)
+            implements FollowUp {
+        public TransferRefundRequested {
+            Ids.require(transferId, "transferId");
+            Ids.require(to, "to");
+            Amount.require(amount);
+            Currency.require(currency);
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.ledger.messaging;
+
+import dev.ledger.config.LedgerConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Starts the consumer of the configured mode once the topic is in place, and stops it last. */
+@ApplicationScoped
+public class ConsumptionLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ConsumptionLifecycle.class);
+
+    private final LedgerConfig config;
+    private final EventTopic topic;
+    private final ReplayConsumer replay;
+
+    ConsumptionLifecycle(LedgerConfig config, EventTopic topic, ReplayConsumer replay) {
+        this.config = config;
+        this.topic = topic;
+        this.replay = replay;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        LOG.infof("Starting in %s mode on topic %s", config.mode().name().toLowerCase(), config.topic());
+        if (config.mode() == LedgerConfig.Mode.GROUP) {
+            throw new IllegalStateException("LEDGER_MODE=group (PostgreSQL state) is not available in this version; use replay");
+        }
+        replay.start(topic.ensure(true));
+    }
+
+    /** Runs after HTTP has drained in-flight requests (quarkus.shutdown.timeout), so their events still get applied. */
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        replay.stop();
+    }
+}

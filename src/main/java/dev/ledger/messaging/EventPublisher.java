@@ -1,0 +1,28 @@
+package dev.ledger.messaging;
+
+import dev.ledger.domain.LedgerEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/**
+ * Writes events to the topic, keyed by account id. The Uni completes once the broker has the
+ * record on every in-sync replica (idempotent producer, {@code acks=all}: see application.properties).
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final MutinyEmitter<byte[]> emitter;
+    private final EventCodec codec;
+
+    EventPublisher(@Channel("ledger-events") MutinyEmitter<byte[]> emitter, EventCodec codec) {
+        this.emitter = emitter;
+        this.codec = codec;
+    }
+
+    public Uni<Void> publish(LedgerEvent event) {
+        return emitter.sendMessage(KafkaRecord.of(event.accountId(), codec.encode(event)));
+    }
+}

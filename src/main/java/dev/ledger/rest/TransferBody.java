@@ -1,0 +1,17 @@
+package dev.ledger.rest;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ledger.domain.Transfer;
+
+/** A transfer as the API shows it; {@code reason} only when it was rejected or refunded. */
+@RegisterForReflection
+public record TransferBody(String transferId, String from, String to, long amount, String currency, String status,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
+
+    static TransferBody of(Transfer transfer) {
+        var shownReason = transfer.status().settled() && transfer.reason() != null ? transfer.reason().name() : null;
+        return new TransferBody(transfer.transferId(), transfer.from(), transfer.to(), transfer.amount(),
+                transfer.currency(), transfer.status().name(), shownReason);
+    }
+}

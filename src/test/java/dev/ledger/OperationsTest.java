@@ -1,0 +1,40 @@
+package dev.ledger;
+
+import static dev.ledger.LedgerClient.openWith;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class OperationsTest {
+
+    @Test
+    void aCaughtUpInstanceIsLiveAndReady() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("ledger-replay"));
+    }
+
+    @Test
+    void metricsCoverConsumptionAndRequests() {
+        openWith(10, "EUR");
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ledger_events_applied_total{outcome=\"applied\""))
+                .body(containsString("ledger_records_skipped_total{reason=\"malformed\""))
+                .body(containsString("ledger_consumer_lag{partition=\"0\""))
+                .body(containsString("ledger_replay_progress"))
+                .body(containsString("ledger_mutations_seconds_count{"));
+    }
+
+    @Test
+    void theApiIsDescribedByOpenApiAndSwaggerUi() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/accounts/{id}/withdrawals"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ledger;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Reads and writes the event topic directly, beside the service, on the broker the tests run. */
+public final class TopicProbe {
+
+    private TopicProbe() {
+    }
+
+    public static String bootstrapServers() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    public static String topic() {
+        return ConfigProvider.getConfig().getValue("ledger.topic", String.class);
+    }
+
+    /** The number of records ever written to the topic. */
+    public static long recordCount() {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            var partitions = admin.describeTopics(List.of(topic())).allTopicNames().get().get(topic()).partitions();
+            var latest = new HashMap<TopicPartition, OffsetSpec>();
+            partitions.forEach(partition -> latest.put(new TopicPartition(topic(), partition.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes raw records straight to the topic, bypassing the service, and waits until the broker has them. */
+    public static void write(List<ProducerRecord<String, byte[]>> records) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            records.forEach(producer::send);
+            producer.flush();
+        }
+    }
+
+    public static ProducerRecord<String, byte[]> record(String key, byte[] value) {
+        return new ProducerRecord<>(topic(), key, value);
+    }
+}

@@ -1,10 +1,12 @@
 package dev.ledger.messaging;
 
 import dev.ledger.config.LedgerConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /** Starts the consumer of the configured mode once the topic is in place, and stops it last. */
@@ -12,6 +14,7 @@ import org.jboss.logging.Logger;
 public class ConsumptionLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ConsumptionLifecycle.class);
+    private static final Duration DEV_MODE_CATCH_UP = Duration.ofSeconds(30);
 
     private final LedgerConfig config;
     private final EventTopic topic;
@@ -23,12 +26,17 @@ public class ConsumptionLifecycle {
         this.replay = replay;
     }
 
-    void start(@Observes StartupEvent startup) {
+    void start(@Observes StartupEvent startup) throws InterruptedException {
         LOG.infof("Starting in %s mode on topic %s", config.mode().name().toLowerCase(), config.topic());
         if (config.mode() == LedgerConfig.Mode.GROUP) {
             throw new IllegalStateException("LEDGER_MODE=group (PostgreSQL state) is not available in this version; use replay");
         }
         replay.start(topic.ensure(true));
+        if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+            // After a live reload the first request would see an empty state: in production the
+            // readiness check keeps traffic away until caught up, in dev mode nothing does.
+            replay.awaitCaughtUp(DEV_MODE_CATCH_UP);
+        }
     }
 
     /** Runs after HTTP has drained in-flight requests (quarkus.shutdown.timeout), so their events still get applied. */

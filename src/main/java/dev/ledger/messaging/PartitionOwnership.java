@@ -2,7 +2,9 @@ package dev.ledger.messaging;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,10 +33,13 @@ final class PartitionOwnership implements ConsumerRebalanceListener, AutoCloseab
     private volatile boolean running = true;
 
     PartitionOwnership(Map<String, Object> clientConfig, String group, String topic) {
-        var config = new java.util.HashMap<>(clientConfig);
+        var config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // A dead owner's follow-ups wait for its session to expire: keep that short (Kafka's default is 45 s).
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.thread = new Thread(this::run, "ledger-partition-ownership");
@@ -58,7 +63,7 @@ final class PartitionOwnership implements ConsumerRebalanceListener, AutoCloseab
     }
 
     private void run() {
-        consumer.subscribe(java.util.List.of(topic), this);
+        consumer.subscribe(List.of(topic), this);
         while (running) {
             try {
                 consumer.poll(Duration.ofSeconds(1));

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +47,7 @@ public class ReplayConsumer {
 
     private volatile boolean running;
     private volatile boolean caughtUp;
+    private final CountDownLatch caughtUpSignal = new CountDownLatch(1);
     private volatile Map<TopicPartition, Long> endAtStart = Map.of();
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private Thread thread;
@@ -67,6 +71,11 @@ public class ReplayConsumer {
         return caughtUp;
     }
 
+    /** Blocks until caught up or {@code timeout} has passed. */
+    void awaitCaughtUp(Duration timeout) throws InterruptedException {
+        caughtUpSignal.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public boolean running() {
         return running;
     }
@@ -83,7 +92,7 @@ public class ReplayConsumer {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         endAtStart = Map.copyOf(consumer.endOffsets(partitions));
-        LOG.infof("Replaying %s up to offsets %s", this.config.topic(), new java.util.TreeMap<>(partitionsOf(endAtStart)));
+        LOG.infof("Replaying %s up to offsets %s", this.config.topic(), new TreeMap<>(partitionsOf(endAtStart)));
         metrics.replayProgress(this::progress);
         pending = new PendingFollowUps(this.config.replay().followUpRetry());
         ownership = new PartitionOwnership(clientConfig, this.config.replay().ownerGroup(), this.config.topic());
@@ -128,7 +137,8 @@ public class ReplayConsumer {
         }
         if (!caughtUp && reachedStartEnd()) {
             caughtUp = true;
-            LOG.infof("Replay caught up: %s", new java.util.TreeMap<>(partitionsOf(positions)));
+            caughtUpSignal.countDown();
+            LOG.infof("Replay caught up: %s", new TreeMap<>(partitionsOf(positions)));
         }
         if (caughtUp) {
             publishDueFollowUps();

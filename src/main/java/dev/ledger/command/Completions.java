@@ -45,12 +45,20 @@ public class Completions {
      */
     public void applied(Decision decision, CommandResult command) {
         if (command != null) {
-            inFlight.remove(command.commandId());
-            commands.complete(command.commandId(), command);
+            commandApplied(command);
         }
         var transfer = decision.transfer();
         if (transfer != null && transfer.status().settled()) {
-            settledTransfers.complete(transfer.transferId(), transfer);
+            transferSettled(transfer);
         }
+    }
+
+    public void commandApplied(CommandResult command) {
+        inFlight.remove(command.commandId());
+        commands.complete(command.commandId(), command);
+    }
+
+    public void transferSettled(Transfer transfer) {
+        settledTransfers.complete(transfer.transferId(), transfer);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ledger.command;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,17 @@ public final class Waiters<T> {
 
     public record Waiter<T>(Waiters<T> owner, String key, CompletableFuture<T> future) {
 
-        /** The value, or null when {@code timeout} passes first. */
+        /**
+         * The value, or null when {@code timeout} passes first. It arrives on the caller's Vert.x
+         * context, not on the consumer or notification thread that completed it: the request goes on
+         * where it started, and the consumer is not held up answering it.
+         */
         public Uni<T> await(Duration timeout) {
-            return Uni.createFrom().completionStage(future)
+            var caller = Vertx.currentContext();
+            var value = Uni.createFrom().completionStage(future)
                     .ifNoItem().after(timeout.compareTo(MINIMUM) < 0 ? MINIMUM : timeout).recoverWithItem((T) null)
                     .onTermination().invoke(this::cancel);
+            return caller == null ? value : value.emitOn(task -> caller.runOnContext(ignored -> task.run()));
         }
 
         public void cancel() {

@@ -22,8 +22,10 @@ public interface LedgerConfig {
     @WithDefault("6")
     int topicPartitions();
 
-    /** {@code LEDGER_DEAD_LETTER_TOPIC}: where group mode copies undecodable records. */
-    @WithDefault("ledger-events-dlq")
+    /**
+     * {@code LEDGER_DEAD_LETTER_TOPIC}: where group mode copies undecodable records. Its default
+     * ({@code ledger-events-dlq}) is set in application.properties, beside the channel that writes it.
+     */
     String deadLetterTopic();
 
     /** {@code LEDGER_COMMAND_TIMEOUT}: how long a mutation waits for its event to be applied before answering 202. */
@@ -32,6 +34,23 @@ public interface LedgerConfig {
 
     /** Replay mode's settings. */
     Replay replay();
+
+    /** Group mode's settings. */
+    Group group();
+
+    interface Group {
+
+        /** {@code LEDGER_GROUP_CONSUMER_GROUP}: the consumer group all group-mode instances share. */
+        @WithDefault("ledger")
+        String consumerGroup();
+
+        /**
+         * {@code LEDGER_GROUP_FOLLOW_UP_RETRY}: how long a follow-up may wait in the outbox, unapplied,
+         * before the owner of its partition publishes it again (duplicates are applied once).
+         */
+        @WithDefault("10s")
+        Duration followUpRetry();
+    }
 
     interface Replay {
 

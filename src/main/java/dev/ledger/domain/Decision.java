@@ -30,6 +30,20 @@ public record Decision(LedgerEvent event, Outcome outcome, List<Account> account
         return new Decision(event, outcome, accounts, null, result, List.of());
     }
 
+    /** Hands every change to {@code writer}, the same way for every store. */
+    public void writeTo(LedgerWriter writer) {
+        accounts.forEach(writer::putAccount);
+        if (transfer != null) {
+            writer.putTransfer(transfer);
+        }
+        if (command != null) {
+            writer.putCommand(command);
+        }
+        if (isFollowUp()) {
+            writer.markFollowUpApplied(event.eventId());
+        }
+    }
+
     public boolean isFollowUp() {
         return event.payload() instanceof Payload.FollowUp;
     }

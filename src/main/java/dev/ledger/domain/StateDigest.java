@@ -24,10 +24,14 @@ public final class StateDigest {
     }
 
     public void add(Account account) {
-        var line = account.accountId() + '|' + account.balance() + '|' + account.version() + '\n';
+        add(account.accountId(), account.balance(), account.version());
+    }
+
+    public void add(String accountId, long balance, long version) {
+        var line = accountId + '|' + balance + '|' + version + '\n';
         sha256.update(line.getBytes(StandardCharsets.UTF_8));
         accounts++;
-        totalBalance += account.balance();
+        totalBalance += balance;
     }
 
     public long accounts() {

@@ -2,14 +2,15 @@ package dev.ledger.memory;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
-import dev.ledger.domain.Decision;
 import dev.ledger.domain.LedgerView;
+import dev.ledger.domain.LedgerWriter;
 import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.state.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +28,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * digest takes the lock, to see a whole batch or none of it.
  */
 @ApplicationScoped
-public class InMemoryLedger implements LedgerView, LedgerQueries {
+@Typed(InMemoryLedger.class)
+public class InMemoryLedger implements LedgerView, LedgerWriter, LedgerQueries {
 
     private final ConcurrentNavigableMap<String, Account> accounts = new ConcurrentSkipListMap<>();
     private final ConcurrentMap<String, Transfer> transfers = new ConcurrentHashMap<>();
@@ -70,21 +72,27 @@ public class InMemoryLedger implements LedgerView, LedgerQueries {
         }
     }
 
-    public void write(Decision decision) {
-        decision.accounts().forEach(account -> accounts.put(account.accountId(), account));
-        if (decision.transfer() != null) {
-            transfers.put(decision.transfer().transferId(), decision.transfer());
+    @Override
+    public void putAccount(Account account) {
+        accounts.put(account.accountId(), account);
+    }
+
+    @Override
+    public void putTransfer(Transfer transfer) {
+        transfers.put(transfer.transferId(), transfer);
+    }
+
+    @Override
+    public void putCommand(CommandResult command) {
+        commands.put(command.commandId(), command);
+        if (command.idempotencyKey() != null) {
+            commandsByIdempotencyKey.put(command.idempotencyKey(), command.commandId());
         }
-        var command = decision.command();
-        if (command != null) {
-            commands.put(command.commandId(), command);
-            if (command.idempotencyKey() != null) {
-                commandsByIdempotencyKey.put(command.idempotencyKey(), command.commandId());
-            }
-        }
-        if (decision.isFollowUp()) {
-            appliedFollowUps.add(decision.event().eventId());
-        }
+    }
+
+    @Override
+    public void markFollowUpApplied(String eventId) {
+        appliedFollowUps.add(eventId);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */

@@ -1,6 +1,7 @@
 package dev.ledger.messaging;
 
 import dev.ledger.config.LedgerConfig;
+import dev.ledger.persistence.PgNotifications;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,17 +20,25 @@ public class ConsumptionLifecycle {
     private final LedgerConfig config;
     private final EventTopic topic;
     private final ReplayConsumer replay;
+    private final GroupConsumer group;
+    private final PgNotifications notifications;
 
-    ConsumptionLifecycle(LedgerConfig config, EventTopic topic, ReplayConsumer replay) {
+    ConsumptionLifecycle(LedgerConfig config, EventTopic topic, ReplayConsumer replay, GroupConsumer group,
+                         PgNotifications notifications) {
         this.config = config;
         this.topic = topic;
         this.replay = replay;
+        this.group = group;
+        this.notifications = notifications;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         LOG.infof("Starting in %s mode on topic %s", config.mode().name().toLowerCase(), config.topic());
         if (config.mode() == LedgerConfig.Mode.GROUP) {
-            throw new IllegalStateException("LEDGER_MODE=group (PostgreSQL state) is not available in this version; use replay");
+            topic.ensure(false);
+            notifications.start();
+            group.start();
+            return;
         }
         replay.start(topic.ensure(true));
         if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
@@ -41,6 +50,11 @@ public class ConsumptionLifecycle {
 
     /** Runs after HTTP has drained in-flight requests (quarkus.shutdown.timeout), so their events still get applied. */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        replay.stop();
+        if (config.mode() == LedgerConfig.Mode.GROUP) {
+            group.stop();
+            notifications.stop();
+        } else {
+            replay.stop();
+        }
     }
 }

@@ -50,17 +50,9 @@ public class EventTopic {
     public int ensure(boolean needsFullHistory) {
         var topic = config.topic();
         try (var admin = Admin.create(clientConfig(AdminClientConfig.configNames()))) {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty())
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                                TopicConfig.RETENTION_BYTES_CONFIG, "-1",
-                                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
-                LOG.infof("Created topic %s with %d partitions", topic, config.topicPartitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
+            createIfMissing(admin, topic, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.RETENTION_BYTES_CONFIG, "-1",
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
             if (needsFullHistory) {
                 var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -68,6 +60,9 @@ public class EventTopic {
                 requireFullHistory(topic, value(settings.get(TopicConfig.RETENTION_MS_CONFIG)),
                         value(settings.get(TopicConfig.RETENTION_BYTES_CONFIG)),
                         value(settings.get(TopicConfig.CLEANUP_POLICY_CONFIG)));
+            } else {
+                // Only group mode copies records there; the broker's retention defaults suit a dead-letter topic.
+                createIfMissing(admin, config.deadLetterTopic(), Map.of());
             }
             return partitions;
         } catch (ExecutionException e) {
@@ -75,6 +70,19 @@ public class EventTopic {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing topic " + topic, e);
+        }
+    }
+
+    private void createIfMissing(Admin admin, String topic, Map<String, String> settings)
+            throws ExecutionException, InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty())
+                    .configs(settings))).all().get();
+            LOG.infof("Created topic %s with %d partitions", topic, config.topicPartitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
         }
     }
 

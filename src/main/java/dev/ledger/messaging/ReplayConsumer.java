@@ -154,12 +154,12 @@ public class ReplayConsumer {
         } catch (UndecodableRecordException e) {
             skip(record, e.reason(), e.getMessage());
             return;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             // A decodable event that breaks an invariant (a forged one): skipped like any bad record.
             skip(record, UndecodableRecordException.Reason.INVALID, e.getMessage());
             return;
         }
-        state.write(decision);
+        decision.writeTo(state);
         metrics.applied(decision.outcome());
         if (decision.isFollowUp()) {
             pending.seen(event.eventId());

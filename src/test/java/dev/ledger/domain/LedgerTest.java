@@ -966,8 +966,8 @@ class LedgerTest {
     // ---------------------------------------------------------------------------------------------
     // The in-test store
 
-    /** A {@link LedgerView} over maps that writes each decision as the real stores do. */
-    static final class Store implements LedgerView {
+    /** A {@link LedgerView} over maps that takes each decision's changes as the real stores do. */
+    static final class Store implements LedgerView, LedgerWriter {
 
         final Map<String, Account> accounts = new HashMap<>();
         final Map<String, Transfer> transfers = new HashMap<>();
@@ -1000,17 +1000,28 @@ class LedgerTest {
 
         Decision apply(LedgerEvent event) {
             var decision = Ledger.apply(this, event);
-            decision.accounts().forEach(this::seed);
-            if (decision.transfer() != null) {
-                transfers.put(decision.transfer().transferId(), decision.transfer());
-            }
-            if (decision.command() != null) {
-                commands.put(decision.command().commandId(), decision.command());
-            }
-            if (decision.isFollowUp()) {
-                appliedFollowUps.add(event.eventId());
-            }
+            decision.writeTo(this);
             return decision;
+        }
+
+        @Override
+        public void putAccount(Account account) {
+            seed(account);
+        }
+
+        @Override
+        public void putTransfer(Transfer transfer) {
+            transfers.put(transfer.transferId(), transfer);
+        }
+
+        @Override
+        public void putCommand(CommandResult command) {
+            commands.put(command.commandId(), command);
+        }
+
+        @Override
+        public void markFollowUpApplied(String eventId) {
+            appliedFollowUps.add(eventId);
         }
 
         /** Applies the event, then its follow-ups and theirs, as published; answers the event's own decision. */

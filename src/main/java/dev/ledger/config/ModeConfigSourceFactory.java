@@ -1,0 +1,86 @@
+package dev.ledger.config;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Turns PostgreSQL on or off by {@code ledger.mode} ({@code LEDGER_MODE}) when the application starts.
+ * The datasource, Hibernate Reactive and Flyway are built into the application in both modes, and each
+ * has an {@code active} setting read at run time: replay mode turns all three off, so it creates no
+ * connection pool, migrates nothing and its datasource health checks check nothing. Group mode
+ * migrates the schema at startup.
+ */
+public class ModeConfigSourceFactory implements ConfigSourceFactory {
+
+    public static final String MODE = "ledger.mode";
+    public static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
+    public static final String JDBC_URL = "quarkus.datasource.jdbc.url";
+
+    /**
+     * Above every other source (system properties are 400): replay mode never opens a database
+     * connection, whatever else is configured, such as a datasource URL left in the environment.
+     */
+    private static final int REPLAY_ORDINAL = 500;
+
+    /** Below application.properties (250): group mode's defaults, which any user setting overrides. */
+    private static final int GROUP_ORDINAL = 200;
+
+    private static final Map<String, String> REPLAY = Map.of(
+            "quarkus.datasource.active", "false",
+            "quarkus.hibernate-orm.active", "false",
+            "quarkus.flyway.active", "false",
+            "quarkus.flyway.migrate-at-start", "false");
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (!isGroupMode(context)) {
+            return List.of(new PropertiesConfigSource(REPLAY, "LedgerReplayMode", REPLAY_ORDINAL));
+        }
+        Map<String, String> group = new HashMap<>();
+        group.put("quarkus.flyway.migrate-at-start", "true");
+        // The documented settings name the reactive URL only; Flyway migrates over JDBC, at the same address.
+        String reactiveUrl = valueOf(context, REACTIVE_URL);
+        if (valueOf(context, JDBC_URL) == null && reactiveUrl != null) {
+            group.put(JDBC_URL, jdbcUrlOf(reactiveUrl));
+        }
+        return List.of(new PropertiesConfigSource(group, "LedgerGroupMode", GROUP_ORDINAL));
+    }
+
+    /** Only {@code group} selects group mode: a missing or mistyped mode must not reach for a database. */
+    public static boolean isGroupMode(ConfigSourceContext context) {
+        String mode = valueOf(context, MODE);
+        return mode != null && mode.trim().equalsIgnoreCase("group");
+    }
+
+    /**
+     * The JDBC URL of the first server of a reactive PostgreSQL URL,
+     * {@code [vertx-reactive:]postgres[ql]://[user[:password]@]host[:port]/database[?parameters]}; the
+     * PostgreSQL JDBC driver takes credentials as parameters only.
+     */
+    static String jdbcUrlOf(String reactiveUrl) {
+        URI uri = URI.create(reactiveUrl.split(",")[0].trim().replaceFirst("^vertx-reactive:", ""));
+        StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getRawAuthority().replaceFirst("^.*@", ""))
+                .append(uri.getRawPath() == null ? "" : uri.getRawPath());
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        if (uri.getRawUserInfo() != null) {
+            String[] credentials = uri.getRawUserInfo().split(":", 2);
+            query = (query.isEmpty() ? "" : query + "&") + "user=" + credentials[0]
+                    + (credentials.length > 1 ? "&password=" + credentials[1] : "");
+        }
+        return query.isEmpty() ? jdbc.toString() : jdbc.append('?').append(query).toString();
+    }
+
+    private static String valueOf(ConfigSourceContext context, String name) {
+        ConfigValue value = context.getValue(name);
+        return value == null || value.getValue() == null || value.getValue().isBlank() ? null : value.getValue();
+    }
+}

@@ -45,8 +45,13 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
         if (!isGroupMode(context)) {
             return List.of(new PropertiesConfigSource(REPLAY, "LedgerReplayMode", REPLAY_ORDINAL));
         }
-        Map<String, String> group = new HashMap<>();
-        group.put("quarkus.flyway.migrate-at-start", "true");
+        // Explicit, not merely absent: the build records the values it saw (replay's, with no mode
+        // set) as defaults of the packaged application, and only a higher source replaces them.
+        Map<String, String> group = new HashMap<>(Map.of(
+                "quarkus.datasource.active", "true",
+                "quarkus.hibernate-orm.active", "true",
+                "quarkus.flyway.active", "true",
+                "quarkus.flyway.migrate-at-start", "true"));
         // The documented settings name the reactive URL only; Flyway migrates over JDBC, at the same address.
         String reactiveUrl = valueOf(context, REACTIVE_URL);
         if (valueOf(context, JDBC_URL) == null && reactiveUrl != null) {

@@ -96,6 +96,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // A dead instance's partitions wait for its session to expire: keep that short (Kafka's default is 45 s).
+        settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         owned.clear();
         consumer.subscribe(List.of(config.topic()), this);

@@ -2,8 +2,7 @@ package dev.ledger.memory;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
-import dev.ledger.domain.LedgerView;
-import dev.ledger.domain.LedgerWriter;
+import dev.ledger.domain.LedgerMaps;
 import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.state.LedgerQueries;
@@ -13,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,34 +27,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 @ApplicationScoped
 @Typed(InMemoryLedger.class)
-public class InMemoryLedger implements LedgerView, LedgerWriter, LedgerQueries {
+public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 
-    private final ConcurrentNavigableMap<String, Account> accounts = new ConcurrentSkipListMap<>();
-    private final ConcurrentMap<String, Transfer> transfers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, CommandResult> commands = new ConcurrentHashMap<>();
+    /** Sorted, for listing pages in id order and for the digest. */
+    private final ConcurrentNavigableMap<String, Account> accounts;
     private final ConcurrentMap<String, String> commandsByIdempotencyKey = new ConcurrentHashMap<>();
-    private final Set<String> appliedFollowUps = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final ReadWriteLock batchLock = new ReentrantReadWriteLock();
 
-    @Override
-    public Optional<Account> account(String accountId) {
-        return Optional.ofNullable(accounts.get(accountId));
+    public InMemoryLedger() {
+        this(new ConcurrentSkipListMap<>());
     }
 
-    @Override
-    public Optional<Transfer> transfer(String transferId) {
-        return Optional.ofNullable(transfers.get(transferId));
-    }
-
-    @Override
-    public Optional<CommandResult> command(String commandId) {
-        return Optional.ofNullable(commands.get(commandId));
-    }
-
-    @Override
-    public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.contains(eventId);
+    private InMemoryLedger(ConcurrentNavigableMap<String, Account> accounts) {
+        super(accounts, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet());
+        this.accounts = accounts;
     }
 
     /**
@@ -73,26 +58,11 @@ public class InMemoryLedger implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     @Override
-    public void putAccount(Account account) {
-        accounts.put(account.accountId(), account);
-    }
-
-    @Override
-    public void putTransfer(Transfer transfer) {
-        transfers.put(transfer.transferId(), transfer);
-    }
-
-    @Override
     public void putCommand(CommandResult command) {
-        commands.put(command.commandId(), command);
+        super.putCommand(command);
         if (command.idempotencyKey() != null) {
             commandsByIdempotencyKey.put(command.idempotencyKey(), command.commandId());
         }
-    }
-
-    @Override
-    public void markFollowUpApplied(String eventId) {
-        appliedFollowUps.add(eventId);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */

@@ -2,14 +2,12 @@ package dev.ledger.persistence;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
-import dev.ledger.domain.LedgerView;
-import dev.ledger.domain.LedgerWriter;
+import dev.ledger.domain.LedgerMaps;
 import dev.ledger.domain.Transfer;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,12 +15,7 @@ import java.util.Set;
  * queries, with the batch's own changes laid over them so that later events see earlier ones.
  * What changed is written back in one transaction.
  */
-public final class BatchState implements LedgerView, LedgerWriter {
-
-    final Map<String, Account> accounts;
-    final Map<String, Transfer> transfers;
-    final Map<String, CommandResult> commands;
-    final Set<String> appliedFollowUps;
+public final class BatchState extends LedgerMaps {
 
     final Map<String, Account> changedAccounts = new LinkedHashMap<>();
     final Map<String, Transfer> changedTransfers = new LinkedHashMap<>();
@@ -31,53 +24,30 @@ public final class BatchState implements LedgerView, LedgerWriter {
 
     BatchState(Map<String, Account> accounts, Map<String, Transfer> transfers, Map<String, CommandResult> commands,
                Set<String> appliedFollowUps) {
-        this.accounts = new HashMap<>(accounts);
-        this.transfers = new HashMap<>(transfers);
-        this.commands = new HashMap<>(commands);
-        this.appliedFollowUps = new HashSet<>(appliedFollowUps);
-    }
-
-    @Override
-    public Optional<Account> account(String accountId) {
-        return Optional.ofNullable(accounts.get(accountId));
-    }
-
-    @Override
-    public Optional<Transfer> transfer(String transferId) {
-        return Optional.ofNullable(transfers.get(transferId));
-    }
-
-    @Override
-    public Optional<CommandResult> command(String commandId) {
-        return Optional.ofNullable(commands.get(commandId));
-    }
-
-    @Override
-    public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.contains(eventId);
+        super(new HashMap<>(accounts), new HashMap<>(transfers), new HashMap<>(commands), new HashSet<>(appliedFollowUps));
     }
 
     @Override
     public void putAccount(Account account) {
-        accounts.put(account.accountId(), account);
+        super.putAccount(account);
         changedAccounts.put(account.accountId(), account);
     }
 
     @Override
     public void putTransfer(Transfer transfer) {
-        transfers.put(transfer.transferId(), transfer);
+        super.putTransfer(transfer);
         changedTransfers.put(transfer.transferId(), transfer);
     }
 
     @Override
     public void putCommand(CommandResult command) {
-        commands.put(command.commandId(), command);
+        super.putCommand(command);
         newCommands.put(command.commandId(), command);
     }
 
     @Override
     public void markFollowUpApplied(String eventId) {
-        appliedFollowUps.add(eventId);
+        super.markFollowUpApplied(eventId);
         newlyAppliedFollowUps.add(eventId);
     }
 }

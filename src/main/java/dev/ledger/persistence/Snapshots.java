@@ -9,7 +9,7 @@ import dev.ledger.domain.Transfer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Command results as rows: the account or transfer a command left behind is kept as JSON text. */
-@RegisterForReflection(targets = {Account.class, Transfer.class})
+@RegisterForReflection(targets = {Account.class, Transfer.class, CommandResult.class})
 final class Snapshots {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -38,7 +38,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedKafka.class.getName());
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String SHARED_KEY_PREFIX = "dev.ledger.embedded-kafka@";
 
     /**
      * The broker logs every config value and each internal step at INFO; only its warnings are worth a
@@ -70,19 +69,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Returns the address of the broker this JVM runs on {@code dataDir}, starting it first if needed.
      * It is shared by every caller and stopped only by a JVM shutdown hook.
      */
-    public static synchronized String start(Path dataDir) {
-        // Quarkus dev mode loads this class again on every live reload, so a static field would forget
-        // the running broker; system properties live as long as the JVM. Only the address is kept
-        // there: the shutdown hook below holds the broker itself.
-        String key = SHARED_KEY_PREFIX + dataDir.toAbsolutePath().normalize();
-        String running = System.getProperty(key);
-        if (running != null) {
-            return running;
-        }
-        EmbeddedKafka kafka = startOwned(dataDir);
-        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-shutdown"));
-        System.setProperty(key, kafka.bootstrapServers());
-        return kafka.bootstrapServers();
+    public static String start(Path dataDir) {
+        return JvmWide.address("kafka", dataDir, () -> {
+            EmbeddedKafka kafka = startOwned(dataDir);
+            // The hook holds the broker itself, for as long as the JVM runs.
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-shutdown"));
+            return kafka.bootstrapServers();
+        });
     }
 
     /** Starts a broker on {@code dataDir}, formatting it first if it is new; {@link #close()} stops it. */

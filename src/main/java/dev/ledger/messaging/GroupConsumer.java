@@ -4,7 +4,6 @@ import dev.ledger.command.Completions;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Decision;
-import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.persistence.BatchState;
@@ -152,9 +151,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             var event = decoded.get(i);
             Decision decision;
             try {
-                decision = Ledger.apply(state, event);
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                deadLettered.add(skip(record, UndecodableRecordException.Reason.INVALID, e.getMessage()));
+                decision = ConsumedEvents.decide(state, event);
+            } catch (UndecodableRecordException e) {
+                deadLettered.add(skip(record, e.reason(), e.getMessage()));
                 continue;
             }
             decision.writeTo(state);

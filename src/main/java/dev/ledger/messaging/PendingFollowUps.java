@@ -33,10 +33,6 @@ final class PendingFollowUps {
         byEventId.remove(eventId);
     }
 
-    int size() {
-        return byEventId.size();
-    }
-
     /**
      * The follow-ups to publish now: those of owned partitions never published by this instance,
      * published longer than the retry interval ago, or whose partition was just assigned here.

@@ -3,7 +3,6 @@ package dev.ledger.messaging;
 import dev.ledger.command.Completions;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Decision;
-import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.memory.InMemoryLedger;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,13 +149,9 @@ public class ReplayConsumer {
         Decision decision;
         try {
             event = codec.decode(record.value());
-            decision = Ledger.apply(state, event);
+            decision = ConsumedEvents.decide(state, event);
         } catch (UndecodableRecordException e) {
             skip(record, e.reason(), e.getMessage());
-            return;
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            // A decodable event that breaks an invariant (a forged one): skipped like any bad record.
-            skip(record, UndecodableRecordException.Reason.INVALID, e.getMessage());
             return;
         }
         decision.writeTo(state);

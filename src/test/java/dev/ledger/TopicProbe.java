@@ -54,7 +54,12 @@ public final class TopicProbe {
 
     /** Writes raw records straight to the topic, bypassing the service, and waits until the broker has them. */
     public static void write(List<ProducerRecord<String, byte[]>> records) {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        write(bootstrapServers(), records);
+    }
+
+    /** As {@link #write(List)}, on the broker at {@code bootstrapServers}. */
+    public static void write(String bootstrapServers, List<ProducerRecord<String, byte[]>> records) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();
@@ -63,7 +68,12 @@ public final class TopicProbe {
 
     /** Every record a topic holds now, read from the beginning of each partition. */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+        return readAll(bootstrapServers(), topic);
+    }
+
+    /** As {@link #readAll(String)}, on the broker at {@code bootstrapServers}. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();

@@ -27,6 +27,7 @@ import org.apache.kafka.metadata.storage.Formatter;
  * <ul>
  * <li>{@link #start(Path)}: the JVM-wide broker of a data directory, shared and kept until the JVM exits.
  * <li>{@link #startOwned(Path)}: a broker the caller stops with {@link #close()}; its data stays.
+ * <li>{@link #startOwned(Path, int)}: the same on a given port, so that a restarted broker keeps its address.
  * <li>{@link #startFresh()}: a broker on a temporary directory that {@link #close()} deletes.
  * </ul>
  *
@@ -80,13 +81,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on {@code dataDir}, formatting it first if it is new; {@link #close()} stops it. */
     public static EmbeddedKafka startOwned(Path dataDir) {
-        return launch(dataDir, false);
+        return launch(dataDir, freePort(), false);
+    }
+
+    /**
+     * As {@link #startOwned(Path)}, listening for clients on {@code brokerPort}: clients of a broker
+     * stopped and started again on the same directory and port reconnect by themselves.
+     */
+    public static EmbeddedKafka startOwned(Path dataDir, int brokerPort) {
+        return launch(dataDir, brokerPort, false);
     }
 
     /** Starts a broker on a new temporary directory, which {@link #close()} deletes. */
     public static EmbeddedKafka startFresh() {
         try {
-            return launch(Files.createTempDirectory("embedded-kafka-"), true);
+            return launch(Files.createTempDirectory("embedded-kafka-"), freePort(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,13 +123,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka launch(Path dataDir, boolean deleteOnClose) {
+    private static EmbeddedKafka launch(Path dataDir, int brokerPort, boolean deleteOnClose) {
         QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
         long began = System.nanoTime();
         String dir = dataDir.toAbsolutePath().normalize().toString();
-        int[] ports = freePorts();
-        int brokerPort = ports[0];
-        KafkaConfig config = new KafkaConfig(brokerConfig(dir, brokerPort, ports[1]), false);
+        int controllerPort = freePort();
+        while (controllerPort == brokerPort) {
+            controllerPort = freePort();
+        }
+        KafkaConfig config = new KafkaConfig(brokerConfig(dir, brokerPort, controllerPort), false);
         try {
             formatIfNew(dir);
         } catch (Exception e) {
@@ -192,12 +203,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .run();
     }
 
-    /** Two distinct free loopback ports, for the broker and the controller listeners. */
-    private static int[] freePorts() {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        try (ServerSocket first = new ServerSocket(0, 1, loopback);
-                ServerSocket second = new ServerSocket(0, 1, loopback)) {
-            return new int[] {first.getLocalPort(), second.getLocalPort()};
+    /** A loopback port free right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,307 @@
+package dev.ledger.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ledger.PostgresResource;
+import dev.ledger.TopicProbe;
+
+/**
+ * Faults with real processes: a Kafka broker, service instances from the packaged jar in both modes,
+ * and PostgreSQL, all on loopback. The scenarios share one broker, one database and one topic, in
+ * order, so that the replay instance at the end rebuilds everything the group instances applied
+ * through every fault; the replay crash runs on a topic of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceIT {
+
+    private static final int PARTITIONS = 6;
+    private static final List<String> ACCOUNTS = IntStream.range(0, 16).mapToObj(i -> "acct-%02d".formatted(i)).toList();
+    private static final Pattern OWNERSHIP = Pattern.compile("This instance now (?:owns|applies) partitions \\[([0-9, ]*)]");
+
+    private final String topic = "faults-" + UUID.randomUUID().toString().substring(0, 8);
+    private final ExpectedLedger model = new ExpectedLedger();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final PostgresResource database = new PostgresResource();
+    private BrokerProcess broker;
+    private ServiceInstance groupA;
+    private ServiceInstance groupB;
+    private LoadDriver load;
+    private int faults;
+    private long eventsApplied;
+    private int mismatches;
+    private long replayOperations;
+
+    @BeforeAll
+    void startBrokerDatabaseAndGroupInstances() throws IOException {
+        assertThat(ServiceInstance.JAR).as("the packaged application (mvn package)").exists();
+        // The logs and the broker's data of the previous run go: this run's logs are what a failure is read from.
+        Utils.delete(ChildProcess.LOG_DIR.toFile());
+        Path brokerData = Files.createDirectories(ChildProcess.LOG_DIR.resolve("kafka-data"));
+        broker = started(new BrokerProcess(brokerData));
+        broker.start();
+        Map<String, String> datasource = database.start();
+        groupA = started(ServiceInstance.group("group-a", broker, topic, datasource));
+        groupB = started(ServiceInstance.group("group-b", broker, topic, datasource));
+        // One after the other: both would create the topic and migrate the schema at once otherwise.
+        groupA.launch().awaitReady();
+        groupB.launch().awaitReady();
+        load = new LoadDriver(List.of(groupA.http(), groupB.http()), model, ACCOUNTS);
+        load.openAccounts(5_000);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("Could not stop: " + e);
+            }
+        }
+        database.stop();
+        System.out.printf("Reliability figures: %d operations sent (%d transfers), %d faults injected, %d retries, %d events applied, %d mismatches%n",
+                (load == null ? 0 : load.operations()) + replayOperations, model.transfers().size(), faults, load == null ? 0 : load.retries(),
+                eventsApplied, mismatches);
+    }
+
+    @Test
+    @Order(1)
+    void groupInstanceKilledUnderLoadLosesNothingAndAppliesNothingTwice() throws Exception {
+        load.start(6);
+        Thread.sleep(6_000);
+        groupA.kill();
+        faults++;
+        await("the surviving instance applies every partition", Duration.ofSeconds(60))
+                .until(() -> owned(groupB).size() == PARTITIONS);
+        Thread.sleep(3_000);
+        groupA.launch().awaitReady();
+        Thread.sleep(3_000);
+        load.stop();
+
+        assertThat(load.retries()).as("requests sent again after the kill").isPositive();
+        assertGroupMatchesAcknowledgedOperations();
+    }
+
+    @Test
+    @Order(2)
+    void brokerRestartedUnderLoadIsRecoveredFromWithReadinessShowingTheOutage() throws Exception {
+        load.start(4);
+        Thread.sleep(4_000);
+        broker.stop();
+        faults++;
+        await("both instances report not ready while the broker is down", Duration.ofSeconds(60))
+                .until(() -> !groupA.http().ready() && !groupB.http().ready());
+        Thread.sleep(3_000);
+        broker.start();
+        long acknowledgedAtRestart = load.acknowledged();
+        await("both instances ready again by themselves", Duration.ofSeconds(90))
+                .until(() -> groupA.http().ready() && groupB.http().ready());
+        Thread.sleep(4_000);
+        load.stop();
+
+        assertThat(load.acknowledged()).as("operations acknowledged after the broker came back").isGreaterThan(acknowledgedAtRestart);
+        assertGroupMatchesAcknowledgedOperations();
+    }
+
+    @Test
+    @Order(3)
+    void poisonRecordsAreSkippedCountedAndDeadLetteredWithoutChangingState() throws Exception {
+        double malformedBefore = skipped(groupA, "malformed") + skipped(groupB, "malformed");
+        double unknownBefore = skipped(groupA, "unknown-type") + skipped(groupB, "unknown-type");
+        load.start(2);
+        Thread.sleep(1_500);
+        TopicProbe.write(broker.bootstrapServers(), poisonRecords());
+        faults += 3;
+        Thread.sleep(1_500);
+        load.stop();
+
+        await("group instances skipped and counted the poison records", Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(skipped(groupA, "malformed") + skipped(groupB, "malformed") - malformedBefore).isEqualTo(2);
+            assertThat(skipped(groupA, "unknown-type") + skipped(groupB, "unknown-type") - unknownBefore).isEqualTo(1);
+        });
+        var deadLetters = TopicProbe.readAll(broker.bootstrapServers(), topic + "-dlq");
+        assertThat(deadLetters).extracting(record -> new String(record.headers().lastHeader("ledger-dlq-reason").value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("malformed", "malformed", "unknown-type");
+        assertGroupMatchesAcknowledgedOperations();
+    }
+
+    @Test
+    @Order(4)
+    void freshReplayInstanceRebuildsTheDigestOfTheGroupsDatabase() {
+        try (var replay = ServiceInstance.replay("replay-rebuild", broker, topic).launch().awaitReady()) {
+            await("replay positions reach the group's", Duration.ofSeconds(30))
+                    .until(() -> replay.http().digest().get("positions").equals(groupA.http().digest().get("positions")));
+            JsonNode fromTopic = replay.http().digest();
+            JsonNode fromDatabase = groupA.http().digest();
+            for (String field : List.of("accounts", "totalBalance", "digest", "positions")) {
+                assertThat(fromTopic.get(field)).as(field).isEqualTo(fromDatabase.get(field));
+            }
+            assertThat(counted(model.mismatches(replay.http().accounts()))).isEmpty();
+            // The topic holds the three poison records written above and nothing else undecodable.
+            assertThat(skipped(replay, "malformed")).isEqualTo(2);
+            assertThat(skipped(replay, "unknown-type")).isEqualTo(1);
+            eventsApplied = (long) replay.http().metric("ledger_events_applied_total", "outcome=\"applied\"");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void transfersInFlightSettleWhenTheReplayInstanceOwningTheirPartitionsIsKilled() throws Exception {
+        String replayTopic = topic + "-replay";
+        var first = started(ServiceInstance.replay("replay-1", broker, replayTopic));
+        var second = started(ServiceInstance.replay("replay-2", broker, replayTopic));
+        first.launch().awaitReady();
+        second.launch().awaitReady();
+        await("the two instances share out the partitions", Duration.ofSeconds(60))
+                .until(() -> !owned(first).isEmpty() && !owned(second).isEmpty()
+                        && owned(first).size() + owned(second).size() == PARTITIONS);
+        Set<Integer> ownedByFirst = owned(first);
+        var replayModel = new ExpectedLedger();
+        var accounts = IntStream.range(0, 12).mapToObj(i -> "replay-%02d".formatted(i)).toList();
+        var setUp = new LoadDriver(List.of(second.http()), replayModel, accounts);
+        setUp.openAccounts(10_000);
+        var senders = accounts.stream().filter(id -> ownedByFirst.contains(partitionOf(id))).toList();
+        assertThat(senders).as("accounts on partitions the first instance owns").isNotEmpty();
+
+        // The owner hangs, then dies: the debits it decided are applied everywhere, their credits published by nobody.
+        first.freeze();
+        var transfers = new ArrayList<Map<String, Object>>();
+        for (int i = 0; i < 120; i++) {
+            String from = senders.get(i % senders.size());
+            String to = accounts.get((accounts.indexOf(from) + 1 + i % 5) % accounts.size());
+            var transfer = Map.<String, Object>of("transferId", "t-" + i, "from", from, "to", to, "amount", 10 + i);
+            assertThat(second.http().post("/transfers", "replay-transfer-" + i, transfer, true).status()).isEqualTo(202);
+            transfers.add(transfer);
+        }
+        await("the debits are applied, the credits in flight", Duration.ofSeconds(20)).untilAsserted(() -> {
+            var statuses = transfers.stream().map(transfer -> transferStatus(second, transfer.get("transferId"))).toList();
+            assertThat(statuses).doesNotContainNull().contains("PENDING");
+        });
+        first.kill();
+        faults++;
+        replayOperations = setUp.operations() + transfers.size();
+
+        await("the surviving instance owns every partition", Duration.ofSeconds(60))
+                .until(() -> owned(second).size() == PARTITIONS);
+        await("every transfer settles", Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (var transfer : transfers) {
+                assertThat(transferStatus(second, transfer.get("transferId"))).as("transfer %s", transfer.get("transferId"))
+                        .isEqualTo("COMPLETED");
+            }
+        });
+        transfers.forEach(transfer -> replayModel.transferred((String) transfer.get("transferId"), (String) transfer.get("from"),
+                (String) transfer.get("to"), ((Integer) transfer.get("amount")).longValue()));
+        assertThat(counted(replayModel.mismatches(second.http().accounts()))).isEmpty();
+        assertThat(second.http().digest().get("totalBalance").asLong()).isEqualTo(replayModel.expectedTotal());
+    }
+
+    /** Both group instances list exactly what the acknowledged operations imply, once every transfer settled. */
+    private void assertGroupMatchesAcknowledgedOperations() {
+        assertThat(load.unexpectedAnswers()).as("answers a correct service never gives").isEmpty();
+        assertThat(load.unresolved()).as("operations whose outcome no retry could learn").isEmpty();
+        var transfers = model.transfers();
+        await("no transfer stays PENDING", Duration.ofSeconds(60)).untilAsserted(() -> transfers.forEach((id, status) ->
+                assertThat(groupB.http().read("/transfers/" + id).get("status").asText()).as("transfer " + id).isEqualTo(status)));
+        for (var instance : List.of(groupA, groupB)) {
+            var accounts = instance.http().accounts();
+            assertThat(counted(model.mismatches(accounts))).as("accounts on " + instance.name()).isEmpty();
+            assertThat(accounts.values().stream().mapToLong(LedgerHttp.Account::balance).sum())
+                    .as("sum of balances = deposits - withdrawals").isEqualTo(model.expectedTotal());
+            var digest = instance.http().digest();
+            assertThat(digest.get("accounts").asLong()).isEqualTo(ACCOUNTS.size());
+            assertThat(digest.get("totalBalance").asLong()).isEqualTo(model.expectedTotal());
+        }
+    }
+
+    /** Adds the mismatches to the run's figures. */
+    private List<String> counted(List<String> found) {
+        mismatches += found.size();
+        return found;
+    }
+
+    /** Garbage bytes, truncated JSON and a well-formed event of an unknown type, on accounts the load is using. */
+    private List<ProducerRecord<String, byte[]>> poisonRecords() {
+        String unknownType = """
+                {"eventId":"%s","type":"AccountFrozen","accountId":"acct-02","commandId":"%s","timestamp":"%s","data":{}}"""
+                .formatted(UUID.randomUUID(), UUID.randomUUID(), Instant.now());
+        String deposit = """
+                {"eventId":"%s","type":"DepositRequested","accountId":"acct-01","commandId":"%s","timestamp":"%s","data":{"amount":100}}"""
+                .formatted(UUID.randomUUID(), UUID.randomUUID(), Instant.now());
+        return List.of(
+                new ProducerRecord<>(topic, "acct-00", new byte[] {(byte) 0xff, 0x00, (byte) 0xfe, 0x13, 0x37}),
+                new ProducerRecord<>(topic, "acct-01", deposit.substring(0, deposit.length() / 2).getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(topic, "acct-02", unknownType.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The transfer's status on {@code instance}, null while it does not know it. */
+    private static String transferStatus(ServiceInstance instance, Object transferId) {
+        try {
+            var answer = instance.http().get("/transfers/" + transferId);
+            return answer.status() == 404 ? null : answer.body().get("status").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double skipped(ServiceInstance instance, String reason) {
+        return instance.http().metric("ledger_records_skipped_total", "reason=\"" + reason + "\"");
+    }
+
+    /** The partitions an instance last said it owns, from its log. */
+    private static Set<Integer> owned(ServiceInstance instance) throws IOException {
+        String last = null;
+        for (String line : Files.readAllLines(instance.logFile(), StandardCharsets.ISO_8859_1)) {
+            var matcher = OWNERSHIP.matcher(line);
+            if (matcher.find()) {
+                last = matcher.group(1);
+            }
+        }
+        return last == null || last.isBlank() ? Set.of()
+                : Pattern.compile(",\\s*").splitAsStream(last).map(Integer::valueOf).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The partition Kafka's default partitioner puts an account's events on. */
+    private static int partitionOf(String accountId) {
+        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    private <T extends AutoCloseable> T started(T process) {
+        started.add(process);
+        return process;
+    }
+
+    private static ConditionFactory await(String what, Duration atMost) {
+        return Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(500));
+    }
+}

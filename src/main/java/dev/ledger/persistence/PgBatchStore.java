@@ -175,13 +175,22 @@ public class PgBatchStore {
                         accounts.stream().map(Account::version).toArray(Long[]::new)));
     }
 
+    /**
+     * A transfer's debit and its credit (or refund) are applied on different partitions, so possibly
+     * by two batches at once, each from the row as it stood when it started: a credit is read before
+     * its debit is committed when a replay instance on the topic publishes it. Each write therefore
+     * merges into the row instead of replacing it, as the rules do in order: a settled status never
+     * goes back to PENDING, {@code requested} is never unset, the first reason stays.
+     */
     private static Uni<Void> upsertTransfers(SqlClient tx, Collection<Transfer> transfers) {
         return run(tx, "insert into transfers (transfer_id, from_account, to_account, amount, currency, status, reason, requested) "
                         + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], "
                         + "$7::text[], $8::bool[]) "
                         + "on conflict (transfer_id) do update set from_account = excluded.from_account, "
                         + "to_account = excluded.to_account, amount = excluded.amount, currency = excluded.currency, "
-                        + "status = excluded.status, reason = excluded.reason, requested = excluded.requested",
+                        + "status = case when excluded.status = 'PENDING' then transfers.status else excluded.status end, "
+                        + "reason = coalesce(transfers.reason, excluded.reason), "
+                        + "requested = transfers.requested or excluded.requested",
                 transfers.isEmpty(), arrays(
                         strings(transfers.stream().map(Transfer::transferId).toList()),
                         strings(transfers.stream().map(Transfer::from).toList()),

@@ -20,9 +20,9 @@ final class BrokerProcess implements AutoCloseable {
 
     BrokerProcess(Path dataDir) {
         this.port = EmbeddedKafka.freePort();
-        this.process = new ChildProcess("broker", List.of("-Xmx384m", "-XX:+UseSerialGC",
+        this.process = new ChildProcess("broker", ChildProcess.java(List.of("-Xmx384m", "-XX:+UseSerialGC",
                 "-cp", ChildProcess.testClassPath(), BrokerMain.class.getName(),
-                dataDir.toAbsolutePath().toString(), String.valueOf(port)), Map.of());
+                dataDir.toAbsolutePath().toString(), String.valueOf(port))), Map.of());
     }
 
     String bootstrapServers() {
@@ -38,11 +38,12 @@ final class BrokerProcess implements AutoCloseable {
                 .until(() -> logLines().stream().skip(linesBefore).anyMatch(line -> line.startsWith(BrokerMain.READY)));
     }
 
-    /** SIGTERM: the broker shuts down in order; its data stays for {@link #start()}. */
-    void stop() {
-        process.stop();
+    /** SIGKILL: the broker dies without a clean shutdown; its data stays for {@link #start()}, which recovers it. */
+    void kill() {
+        process.kill();
     }
 
+    /** SIGTERM. */
     @Override
     public void close() {
         process.stop();

@@ -32,12 +32,18 @@ final class ChildProcess {
     private final Map<String, String> environment;
     private Process process;
 
-    ChildProcess(String name, List<String> jvmArguments, Map<String, String> environment) {
+    ChildProcess(String name, List<String> command, Map<String, String> environment) {
         this.name = name;
-        this.command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArguments);
+        this.command = List.copyOf(command);
         this.environment = environment;
+    }
+
+    /** The command that runs {@code arguments} on the JVM running the suite. */
+    static List<String> java(List<String> arguments) {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        return command;
     }
 
     String name() {

@@ -37,9 +37,11 @@ import dev.ledger.TopicProbe;
 
 /**
  * Faults with real processes: a Kafka broker, service instances from the packaged jar in both modes,
- * and PostgreSQL, all on loopback. The scenarios share one broker, one database and one topic, in
- * order, so that the replay instance at the end rebuilds everything the group instances applied
- * through every fault; the replay crash runs on a topic of its own.
+ * and PostgreSQL, all on loopback. The scenarios run in order on one broker, one database and one
+ * topic, served by two group instances and a replay instance beside them, so that the fresh replay
+ * instance of the fourth rebuilds everything applied through every fault; the replay owner's crash
+ * runs on a topic of its own. After each fault every instance must list exactly what the
+ * acknowledged operations imply ({@link ExpectedLedger}). Logs: {@code target/reliability/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,6 +58,7 @@ class FaultToleranceIT {
     private BrokerProcess broker;
     private ServiceInstance groupA;
     private ServiceInstance groupB;
+    private ServiceInstance alongside;
     private LoadDriver load;
     private int faults;
     private long eventsApplied;
@@ -63,8 +66,8 @@ class FaultToleranceIT {
     private long replayOperations;
 
     @BeforeAll
-    void startBrokerDatabaseAndGroupInstances() throws IOException {
-        assertThat(ServiceInstance.JAR).as("the packaged application (mvn package)").exists();
+    void startBrokerDatabaseAndInstances() throws IOException {
+        assertThat(ServiceInstance.ARTIFACT).as("the packaged application (mvn package)").exists();
         // The logs and the broker's data of the previous run go: this run's logs are what a failure is read from.
         Utils.delete(ChildProcess.LOG_DIR.toFile());
         Path brokerData = Files.createDirectories(ChildProcess.LOG_DIR.resolve("kafka-data"));
@@ -76,6 +79,8 @@ class FaultToleranceIT {
         // One after the other: both would create the topic and migrate the schema at once otherwise.
         groupA.launch().awaitReady();
         groupB.launch().awaitReady();
+        // Replay mode beside group mode on one topic: it reads every event and publishes follow-ups too.
+        alongside = started(ServiceInstance.replay("replay-alongside", broker, topic)).launch().awaitReady();
         load = new LoadDriver(List.of(groupA.http(), groupB.http()), model, ACCOUNTS);
         load.openAccounts(5_000);
     }
@@ -115,18 +120,18 @@ class FaultToleranceIT {
 
     @Test
     @Order(2)
-    void brokerRestartedUnderLoadIsRecoveredFromWithReadinessShowingTheOutage() throws Exception {
+    void brokerKilledAndRestartedUnderLoadIsRecoveredFromWithReadinessShowingTheOutage() throws Exception {
         load.start(4);
         Thread.sleep(4_000);
-        broker.stop();
+        broker.kill();
         faults++;
-        await("both instances report not ready while the broker is down", Duration.ofSeconds(60))
-                .until(() -> !groupA.http().ready() && !groupB.http().ready());
+        await("every instance reports not ready while the broker is down", Duration.ofSeconds(60))
+                .until(() -> !groupA.http().ready() && !groupB.http().ready() && !alongside.http().ready());
         Thread.sleep(3_000);
         broker.start();
         long acknowledgedAtRestart = load.acknowledged();
-        await("both instances ready again by themselves", Duration.ofSeconds(90))
-                .until(() -> groupA.http().ready() && groupB.http().ready());
+        await("every instance ready again by itself", Duration.ofSeconds(90))
+                .until(() -> groupA.http().ready() && groupB.http().ready() && alongside.http().ready());
         Thread.sleep(4_000);
         load.stop();
 
@@ -146,9 +151,11 @@ class FaultToleranceIT {
         Thread.sleep(1_500);
         load.stop();
 
-        await("group instances skipped and counted the poison records", Duration.ofSeconds(30)).untilAsserted(() -> {
+        await("both modes skipped and counted the poison records", Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(skipped(groupA, "malformed") + skipped(groupB, "malformed") - malformedBefore).isEqualTo(2);
             assertThat(skipped(groupA, "unknown-type") + skipped(groupB, "unknown-type") - unknownBefore).isEqualTo(1);
+            assertThat(skipped(alongside, "malformed")).isEqualTo(2);
+            assertThat(skipped(alongside, "unknown-type")).isEqualTo(1);
         });
         var deadLetters = TopicProbe.readAll(broker.bootstrapServers(), topic + "-dlq");
         assertThat(deadLetters).extracting(record -> new String(record.headers().lastHeader("ledger-dlq-reason").value(), StandardCharsets.UTF_8))
@@ -226,7 +233,10 @@ class FaultToleranceIT {
         assertThat(second.http().digest().get("totalBalance").asLong()).isEqualTo(replayModel.expectedTotal());
     }
 
-    /** Both group instances list exactly what the acknowledged operations imply, once every transfer settled. */
+    /**
+     * Both group instances list exactly what the acknowledged operations imply, once every transfer
+     * settled, and so does the replay instance beside them once it has read as far.
+     */
     private void assertGroupMatchesAcknowledgedOperations() {
         assertThat(load.unexpectedAnswers()).as("answers a correct service never gives").isEmpty();
         assertThat(load.unresolved()).as("operations whose outcome no retry could learn").isEmpty();
@@ -242,6 +252,9 @@ class FaultToleranceIT {
             assertThat(digest.get("accounts").asLong()).isEqualTo(ACCOUNTS.size());
             assertThat(digest.get("totalBalance").asLong()).isEqualTo(model.expectedTotal());
         }
+        await("the replay instance beside the group reaches the group's positions", Duration.ofSeconds(30))
+                .until(() -> alongside.http().digest().get("positions").equals(groupA.http().digest().get("positions")));
+        assertThat(counted(model.mismatches(alongside.http().accounts()))).as("accounts on " + alongside.name()).isEmpty();
     }
 
     /** Adds the mismatches to the run's figures. */

@@ -1,23 +1,29 @@
 package dev.ledger.reliability;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.ledger.embedded.EmbeddedKafka;
 import org.awaitility.Awaitility;
 
 /**
- * One ledger service instance run from the packaged jar ({@code target/quarkus-app/quarkus-run.jar})
- * in a process of its own, on a fixed loopback port that it keeps across restarts.
+ * One ledger service instance run from the packaged application in a process of its own, on a fixed
+ * loopback port that it keeps across restarts. The application is what the build packaged, as
+ * {@code target/quarkus-artifact.properties} says: the jar ({@code target/quarkus-app/quarkus-run.jar}),
+ * or the native executable after {@code -Dnative}.
  */
 final class ServiceInstance implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    static final Path ARTIFACT = Path.of("target", "quarkus-artifact.properties");
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
     private final ChildProcess process;
@@ -28,11 +34,30 @@ final class ServiceInstance implements AutoCloseable {
         var env = new HashMap<>(environment);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        var arguments = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        properties.forEach((key, value) -> arguments.add("-D" + key + "=" + value));
-        arguments.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        this.process = new ChildProcess(name, arguments, env);
+        var settings = new ArrayList<String>();
+        properties.forEach((key, value) -> settings.add("-D" + key + "=" + value));
+        this.process = new ChildProcess(name, command(settings), env);
         this.http = new LedgerHttp(name, URI.create("http://127.0.0.1:" + port));
+    }
+
+    /** The command that runs the packaged application with {@code settings} ({@code -Dkey=value}) and a small heap. */
+    private static List<String> command(List<String> settings) {
+        var artifact = new Properties();
+        try (var in = Files.newInputStream(ARTIFACT)) {
+            artifact.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("No packaged application: run the suite in mvn verify, after package", e);
+        }
+        String path = Path.of("target").resolve(artifact.getProperty("path")).toAbsolutePath().toString();
+        if ("native".equals(artifact.getProperty("type"))) {
+            var command = new ArrayList<>(List.of(path, "-Xmx256m"));
+            command.addAll(settings);
+            return command;
+        }
+        var arguments = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        arguments.addAll(settings);
+        arguments.addAll(List.of("-jar", path));
+        return ChildProcess.java(arguments);
     }
 
     /** A group-mode instance on {@code topic}, sharing the database {@code datasource} (Quarkus properties). */

@@ -76,13 +76,17 @@ final class LoadDriver {
         }
     }
 
-    /** Stops the clients once each has the outcome of the operation it is on. */
+    /** Stops the clients once each has the outcome of the operation it is on; nothing to do when none run. */
     void stop() throws InterruptedException {
         running = false;
+        if (clients == null) {
+            return;
+        }
         clients.shutdown();
         if (!clients.awaitTermination(GIVE_UP_AFTER.toSeconds() + 30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Clients still waiting for outcomes");
         }
+        clients = null;
     }
 
     long operations() {

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 
     /** Sorted, for listing pages in id order and for the digest. */
     private final ConcurrentNavigableMap<String, Account> accounts;
-    private final ConcurrentMap<String, String> commandsByIdempotencyKey = new ConcurrentHashMap<>();
+    private final CommandResults commands = new CommandResults(this::account);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final ReadWriteLock batchLock = new ReentrantReadWriteLock();
 
@@ -40,7 +41,8 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
     }
 
     private InMemoryLedger(ConcurrentNavigableMap<String, Account> accounts) {
-        super(accounts, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet());
+        // Commands are not kept in a map of results but in the compact CommandResults: see command() and putCommand().
+        super(accounts, new ConcurrentHashMap<>(), Map.of(), ConcurrentHashMap.newKeySet());
         this.accounts = accounts;
     }
 
@@ -58,11 +60,13 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
     }
 
     @Override
+    public Optional<CommandResult> command(String commandId) {
+        return commands.get(commandId);
+    }
+
+    @Override
     public void putCommand(CommandResult command) {
-        super.putCommand(command);
-        if (command.idempotencyKey() != null) {
-            commandsByIdempotencyKey.put(command.idempotencyKey(), command.commandId());
-        }
+        commands.put(command);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */
@@ -93,7 +97,7 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 
     @Override
     public Uni<Optional<CommandResult>> findByIdempotencyKey(String idempotencyKey) {
-        return Uni.createFrom().item(Optional.ofNullable(commandsByIdempotencyKey.get(idempotencyKey)).flatMap(this::command));
+        return Uni.createFrom().item(commands.byIdempotencyKey(idempotencyKey));
     }
 
     @Override

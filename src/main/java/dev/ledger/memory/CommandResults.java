@@ -34,11 +34,26 @@ final class CommandResults {
     }
 
     void put(CommandResult result) {
-        var stored = result.idempotencyKey() == null ? new Stored(result) : new Keyed(result);
+        var accountId = sharedAccountId(result);
+        var stored = result.idempotencyKey() == null ? new Stored(result, accountId) : new Keyed(result, accountId);
         byId.put(stored, stored);
         if (stored instanceof Keyed keyed) {
             byIdempotencyKey.put(keyed.idempotencyKey, keyed);
         }
+    }
+
+    /**
+     * The command's account id as the instance the account itself holds: each event decodes its own
+     * copy, and a million commands would otherwise keep a million more.
+     */
+    private String sharedAccountId(CommandResult result) {
+        if (result.account() != null) {
+            return result.account().accountId();
+        }
+        if (result.transfer() != null && result.transfer().from().equals(result.accountId())) {
+            return result.transfer().from();
+        }
+        return accounts.apply(result.accountId()).map(Account::accountId).orElse(result.accountId());
     }
 
     Optional<CommandResult> get(String commandId) {
@@ -89,16 +104,19 @@ final class CommandResults {
             return text != null ? text.hashCode() : Long.hashCode(high * 31 + low);
         }
 
+        /** The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null. */
         private static UUID canonicalUuid(String id) {
             if (id.length() != 36) {
                 return null;
             }
-            try {
-                var uuid = UUID.fromString(id);
-                return uuid.toString().equals(id) ? uuid : null;
-            } catch (IllegalArgumentException e) {
-                return null;
+            for (int i = 0; i < 36; i++) {
+                char c = id.charAt(i);
+                boolean valid = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+                if (!valid) {
+                    return null;
+                }
             }
+            return UUID.fromString(id);
         }
     }
 
@@ -110,9 +128,10 @@ final class CommandResults {
         final long version;
         final Transfer transfer;
 
-        Stored(CommandResult result) {
+        /** @param accountId the command's account id, as the one instance the state holds for that account */
+        Stored(CommandResult result, String accountId) {
             super(result.commandId());
-            this.accountId = result.accountId();
+            this.accountId = accountId;
             this.rejection = result.rejection();
             var account = result.account();
             if (account != null && !account.accountId().equals(accountId)) {
@@ -129,8 +148,8 @@ final class CommandResults {
         final String idempotencyKey;
         final Object requestHash;
 
-        Keyed(CommandResult result) {
-            super(result);
+        Keyed(CommandResult result, String accountId) {
+            super(result, accountId);
             this.idempotencyKey = result.idempotencyKey();
             this.requestHash = compact(result.requestHash());
         }

@@ -8,8 +8,8 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.state.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +24,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Replay mode's state. One thread writes (the replay consumer, a batch at a time under
  * {@link #writeBatch}); any number read from the concurrent maps without waiting. Only the
- * digest takes the lock, to see a whole batch or none of it.
+ * digest takes the lock, to see a whole batch or none of it. A singleton, not application scoped:
+ * the replay thread calls it several times per event, and a client proxy would look the bean up each time.
  */
-@ApplicationScoped
+@Singleton
 @Typed(InMemoryLedger.class)
 public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 

@@ -7,11 +7,11 @@ import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.domain.Rejection;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,9 @@ import java.util.stream.IntStream;
  * reader takes, both ways give the same event.
  */
 final class EnvelopeReader {
+
+    private static final Set<String> ENVELOPE = Set.of("eventId", "type", "accountId", "commandId", "timestamp",
+            "idempotencyKey", "requestHash", "data");
 
     private final JsonFactory json;
     /** Each payload type's fields by name; other names in {@code data} are ignored, as the thorough way does. */
@@ -49,125 +52,106 @@ final class EnvelopeReader {
     }
 
     private LedgerEvent envelope(JsonParser parser) throws IOException {
-        var fields = new Fields();
-        String eventId = null;
-        String type = null;
-        String accountId = null;
-        String commandId = null;
-        Instant timestamp = null;
-        String idempotencyKey = null;
-        String requestHash = null;
-        Payload payload = null;
-        for (var name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            var token = parser.nextToken();
-            switch (name) {
-                case "eventId" -> eventId = fields.text(name, parser, token);
-                case "type" -> type = fields.text(name, parser, token);
-                case "accountId" -> accountId = fields.text(name, parser, token);
-                case "commandId" -> commandId = fields.text(name, parser, token);
-                case "idempotencyKey" -> idempotencyKey = fields.text(name, parser, token);
-                case "requestHash" -> requestHash = fields.text(name, parser, token);
-                case "timestamp" -> timestamp = fields.once(name) && token == JsonToken.VALUE_STRING
-                        ? canonicalInstant(parser.getText()) : null;
-                case "data" -> payload = fields.once(name) && token == JsonToken.START_OBJECT && type != null
-                        && payloadFields.containsKey(type) ? payload(type, parser) : null;
-                default -> parser.skipChildren();
-            }
-            if (fields.declined || name.equals("data") && payload == null) {
-                return null;
-            }
-        }
-        if (payload == null || timestamp == null || parser.nextToken() != null) {
+        var envelope = new Fields();
+        if (!envelope.read(parser, ENVELOPE, this::payload) || parser.nextToken() != null) {
             return null;
         }
-        return new LedgerEvent(eventId, accountId, commandId, timestamp, idempotencyKey, requestHash, payload);
+        var timestamp = envelope.text("timestamp") == null ? null : canonicalInstant(envelope.text("timestamp"));
+        return envelope.data == null || timestamp == null ? null
+                : new LedgerEvent(envelope.text("eventId"), envelope.text("accountId"), envelope.text("commandId"), timestamp,
+                        envelope.text("idempotencyKey"), envelope.text("requestHash"), envelope.data);
     }
 
+    /** The payload in {@code data}, which the parser has just entered, or null when it is not in the plain shape. */
     private Payload payload(String type, JsonParser parser) throws IOException {
-        var known = payloadFields.get(type);
-        var fields = new Fields();
-        String owner = null;
-        String currency = null;
-        String reference = null;
-        String transferId = null;
-        String to = null;
-        String from = null;
-        String reason = null;
-        long amount = 0;
-        for (var name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            var token = parser.nextToken();
-            if (!known.contains(name)) {
-                parser.skipChildren();
-                continue;
-            }
-            switch (name) {
-                case "owner" -> owner = fields.text(name, parser, token);
-                case "currency" -> currency = fields.text(name, parser, token);
-                case "reference" -> reference = fields.text(name, parser, token);
-                case "transferId" -> transferId = fields.text(name, parser, token);
-                case "to" -> to = fields.text(name, parser, token);
-                case "from" -> from = fields.text(name, parser, token);
-                case "reason" -> reason = fields.text(name, parser, token);
-                case "amount" -> amount = fields.number(name, parser, token);
-                default -> fields.declined = true;
-            }
-            if (fields.declined) {
-                return null;
-            }
-        }
-        if (known.contains("amount") && !fields.seen("amount")) {
+        var known = type == null ? null : payloadFields.get(type);
+        var data = new Fields();
+        if (known == null || !data.read(parser, known, (nestedType, nested) -> null)
+                || known.contains("amount") && !data.seen("amount")) {
             return null;
         }
         return switch (type) {
-            case "AccountOpenRequested" -> new Payload.AccountOpenRequested(owner, currency);
-            case "DepositRequested" -> new Payload.DepositRequested(amount, reference);
-            case "WithdrawalRequested" -> new Payload.WithdrawalRequested(amount, reference);
-            case "TransferRequested" -> new Payload.TransferRequested(transferId, to, amount);
-            case "TransferCreditRequested" -> new Payload.TransferCreditRequested(transferId, from, amount, currency);
-            case "TransferRefundRequested" -> reason == null ? null
-                    : new Payload.TransferRefundRequested(transferId, to, amount, currency, Rejection.valueOf(reason));
+            case "AccountOpenRequested" -> new Payload.AccountOpenRequested(data.text("owner"), data.text("currency"));
+            case "DepositRequested" -> new Payload.DepositRequested(data.amount, data.text("reference"));
+            case "WithdrawalRequested" -> new Payload.WithdrawalRequested(data.amount, data.text("reference"));
+            case "TransferRequested" -> new Payload.TransferRequested(data.text("transferId"), data.text("to"), data.amount);
+            case "TransferCreditRequested" -> new Payload.TransferCreditRequested(data.text("transferId"), data.text("from"),
+                    data.amount, data.text("currency"));
+            case "TransferRefundRequested" -> data.text("reason") == null ? null
+                    : new Payload.TransferRefundRequested(data.text("transferId"), data.text("to"), data.amount,
+                            data.text("currency"), Rejection.valueOf(data.text("reason")));
             default -> null;
         };
     }
 
-    /** The fields read so far in one object, and whether the record was found not to be in the plain shape. */
+    @FunctionalInterface
+    private interface DataReader {
+        Payload read(String type, JsonParser parser) throws IOException;
+    }
+
+    /** One JSON object's fields of interest, each read once: text by name, the amount, the payload in data. */
     private static final class Fields {
-        /** Every field name this reader knows, each with its own bit in {@link #seen}. */
+
         private static final List<String> NAMES = List.of("eventId", "type", "accountId", "commandId", "timestamp",
-                "idempotencyKey", "requestHash", "data", "owner", "currency", "reference", "transferId", "to", "from", "reason", "amount");
-        private static final Map<String, Integer> BITS = IntStream.range(0, NAMES.size()).boxed()
-                .collect(Collectors.toUnmodifiableMap(NAMES::get, i -> 1 << i));
+                "idempotencyKey", "requestHash", "data", "owner", "currency", "reference", "transferId", "to", "from", "reason",
+                "amount");
+        private static final Map<String, Integer> INDEX = IntStream.range(0, NAMES.size()).boxed()
+                .collect(Collectors.toUnmodifiableMap(NAMES::get, i -> i));
 
+        private final String[] texts = new String[NAMES.size()];
         private int seen;
-        boolean declined;
+        long amount;
+        Payload data;
 
-        boolean once(String name) {
-            int bit = BITS.get(name);
-            if ((seen & bit) != 0) {
-                declined = true;
+        /**
+         * Reads the fields named in {@code known} of the object the parser has just entered, and skips
+         * the others; false as soon as one is repeated or not of its plain JSON type.
+         */
+        boolean read(JsonParser parser, Set<String> known, DataReader dataReader) throws IOException {
+            for (var name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                var token = parser.nextToken();
+                if (!known.contains(name)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                int index = INDEX.get(name);
+                if ((seen & 1 << index) != 0) {
+                    return false;
+                }
+                seen |= 1 << index;
+                boolean plain = switch (name) {
+                    case "data" -> token == JsonToken.START_OBJECT && readData(parser, dataReader);
+                    case "amount" -> token == JsonToken.VALUE_NUMBER_INT && readAmount(parser);
+                    default -> token == JsonToken.VALUE_NULL || token == JsonToken.VALUE_STRING && readText(index, parser);
+                };
+                if (!plain) {
+                    return false;
+                }
             }
-            seen |= bit;
-            return !declined;
+            return true;
+        }
+
+        private boolean readData(JsonParser parser, DataReader dataReader) throws IOException {
+            data = dataReader.read(text("type"), parser);
+            return data != null;
+        }
+
+        private boolean readAmount(JsonParser parser) throws IOException {
+            amount = parser.getLongValue();
+            return true;
+        }
+
+        private boolean readText(int index, JsonParser parser) throws IOException {
+            texts[index] = parser.getText();
+            return true;
+        }
+
+        String text(String name) {
+            return texts[INDEX.get(name)];
         }
 
         boolean seen(String name) {
-            return (seen & BITS.get(name)) != 0;
-        }
-
-        long number(String name, JsonParser parser, JsonToken token) throws IOException {
-            if (!once(name) || token != JsonToken.VALUE_NUMBER_INT) {
-                declined = true;
-                return 0;
-            }
-            return parser.getLongValue();
-        }
-
-        String text(String name, JsonParser parser, JsonToken token) throws IOException {
-            if (!once(name) || token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
-                declined = true;
-                return null;
-            }
-            return token == JsonToken.VALUE_NULL ? null : parser.getText();
+            return (seen & 1 << INDEX.get(name)) != 0;
         }
     }
 

@@ -148,11 +148,12 @@ public class ReplayConsumer {
             events.add(decode(record));
         }
         var after = new HashMap<TopicPartition, Long>();
+        var lags = new HashMap<Integer, Long>();
         for (var partition : consumer.assignment()) {
             after.put(partition, consumer.position(partition));
-            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition.partition(), lag));
+            consumer.currentLag(partition).ifPresent(lag -> lags.put(partition.partition(), lag));
         }
-        return new Fetched(events, after);
+        return new Fetched(events, after, lags);
     }
 
     private Decoded decode(ConsumerRecord<byte[], byte[]> record) {
@@ -188,6 +189,7 @@ public class ReplayConsumer {
             batch.positions().forEach((partition, position) -> state.advance(partition.partition(), position));
             positions = batch.positions();
         });
+        batch.lags().forEach(metrics::lag);
         for (var decision : decisions) {
             var commandId = decision.event().commandId();
             // Reading a stored result back costs more than applying it: only for a request that waits here.
@@ -272,8 +274,11 @@ public class ReplayConsumer {
         ownership.close();
     }
 
-    /** One poll's events, in the order polled, and each partition's position after that poll. */
-    private record Fetched(List<Decoded> events, Map<TopicPartition, Long> positions) {
+    /**
+     * One poll's events, in the order polled, and each partition's position after that poll and the
+     * records then left to its end: the lag once this batch is applied.
+     */
+    private record Fetched(List<Decoded> events, Map<TopicPartition, Long> positions, Map<Integer, Long> lags) {
     }
 
     /** A polled record and its event, or why it is not one. */

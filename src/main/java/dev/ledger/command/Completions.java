@@ -3,15 +3,16 @@ package dev.ledger.command;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Decision;
 import dev.ledger.domain.Transfer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where consumers report what they applied and requests wait for it. Also remembers which commands
  * this instance published and has not applied yet, so that {@code GET /commands/{id}} can say PENDING.
+ * A singleton, so that consumers, which report every event, call it without a client proxy.
  */
-@ApplicationScoped
+@Singleton
 public class Completions {
 
     private final Waiters<CommandResult> commands = new Waiters<>();
@@ -36,6 +37,11 @@ public class Completions {
 
     public boolean inFlight(String commandId) {
         return inFlight.contains(commandId);
+    }
+
+    /** Whether a request on this instance waits for the command, or would report it PENDING. */
+    public boolean awaited(String commandId) {
+        return inFlight(commandId) || commands.waiting(commandId);
     }
 
     /**

@@ -31,6 +31,10 @@ public final class Waiters<T> {
         return new Waiter<>(this, key, future);
     }
 
+    public boolean waiting(String key) {
+        return waiting.containsKey(key);
+    }
+
     public void complete(String key, T value) {
         var futures = waiting.remove(key);
         if (futures != null) {

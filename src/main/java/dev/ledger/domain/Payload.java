@@ -12,7 +12,7 @@ public sealed interface Payload {
     record AccountOpenRequested(String owner, String currency) implements Payload {
         public AccountOpenRequested {
             Objects.requireNonNull(owner, "owner");
-            Currency.require(currency);
+            currency = Currency.canonical(currency);
         }
     }
 
@@ -48,7 +48,7 @@ public sealed interface Payload {
             Ids.require(transferId, "transferId");
             Ids.require(from, "from");
             Amount.require(amount);
-            Currency.require(currency);
+            currency = Currency.canonical(currency);
         }
     }
 
@@ -59,7 +59,7 @@ public sealed interface Payload {
             Ids.require(transferId, "transferId");
             Ids.require(to, "to");
             Amount.require(amount);
-            Currency.require(currency);
+            currency = Currency.canonical(currency);
             Objects.requireNonNull(reason, "reason");
         }
     }

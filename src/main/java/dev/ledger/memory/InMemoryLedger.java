@@ -8,9 +8,10 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.state.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,15 +24,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Replay mode's state. One thread writes (the replay consumer, a batch at a time under
  * {@link #writeBatch}); any number read from the concurrent maps without waiting. Only the
- * digest takes the lock, to see a whole batch or none of it.
+ * digest takes the lock, to see a whole batch or none of it. A singleton, not application scoped:
+ * the replay thread calls it several times per event, and a client proxy would look the bean up each time.
  */
-@ApplicationScoped
+@Singleton
 @Typed(InMemoryLedger.class)
 public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 
     /** Sorted, for listing pages in id order and for the digest. */
     private final ConcurrentNavigableMap<String, Account> accounts;
-    private final ConcurrentMap<String, String> commandsByIdempotencyKey = new ConcurrentHashMap<>();
+    private final CommandResults commands = new CommandResults(this::account);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final ReadWriteLock batchLock = new ReentrantReadWriteLock();
 
@@ -40,7 +42,8 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
     }
 
     private InMemoryLedger(ConcurrentNavigableMap<String, Account> accounts) {
-        super(accounts, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet());
+        // Commands are not kept in a map of results but in the compact CommandResults: see command() and putCommand().
+        super(accounts, new ConcurrentHashMap<>(), Map.of(), ConcurrentHashMap.newKeySet());
         this.accounts = accounts;
     }
 
@@ -58,11 +61,13 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
     }
 
     @Override
+    public Optional<CommandResult> command(String commandId) {
+        return commands.get(commandId);
+    }
+
+    @Override
     public void putCommand(CommandResult command) {
-        super.putCommand(command);
-        if (command.idempotencyKey() != null) {
-            commandsByIdempotencyKey.put(command.idempotencyKey(), command.commandId());
-        }
+        commands.put(command);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */
@@ -93,7 +98,7 @@ public class InMemoryLedger extends LedgerMaps implements LedgerQueries {
 
     @Override
     public Uni<Optional<CommandResult>> findByIdempotencyKey(String idempotencyKey) {
-        return Uni.createFrom().item(Optional.ofNullable(commandsByIdempotencyKey.get(idempotencyKey)).flatMap(this::command));
+        return Uni.createFrom().item(commands.byIdempotencyKey(idempotencyKey));
     }
 
     @Override

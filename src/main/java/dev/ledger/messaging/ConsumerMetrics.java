@@ -4,15 +4,18 @@ import dev.ledger.domain.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** What consumers report, in either mode: applied events, skipped records, lag, replay progress. */
-@ApplicationScoped
+/**
+ * What consumers report, in either mode: applied events, skipped records, lag, replay progress.
+ * A singleton, so that consumers, which report every event, call it without a client proxy.
+ */
+@Singleton
 public class ConsumerMetrics {
 
     private final MeterRegistry registry;

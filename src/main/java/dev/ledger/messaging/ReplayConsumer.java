@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -22,19 +24,27 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
  * Replay mode's consumer: reads every partition from the beginning, with no consumer group and no
  * committed offsets, into {@link InMemoryLedger}. Ready once it has reached the end offsets the
- * topic had at start. One thread applies everything, so the rules see each partition in order.
+ * topic had at start.
+ *
+ * <p>Two threads, so that fetching and applying overlap: one polls and decodes, and hands each
+ * poll's events, in order, with the positions the consumer had after that poll, to the other,
+ * which alone applies everything, so the rules see each partition in order. The hand-over holds a
+ * few polls at most: the fetching thread waits when the applying one falls behind.
  */
 @ApplicationScoped
 public class ReplayConsumer {
 
     private static final Logger LOG = Logger.getLogger(ReplayConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Polls decoded and waiting to be applied: enough to keep both threads busy, little memory. */
+    private static final int HAND_OVER_POLLS = 4;
+    /** Larger polls than Kafka's default 500 records: fewer hand-overs and position updates per event. */
+    private static final int MAX_POLL_RECORDS = 5000;
 
     private final EventTopic topic;
     private final LedgerConfig config;
@@ -49,8 +59,10 @@ public class ReplayConsumer {
     private final CountDownLatch caughtUpSignal = new CountDownLatch(1);
     private volatile Map<TopicPartition, Long> endAtStart = Map.of();
     private volatile Map<TopicPartition, Long> positions = Map.of();
-    private Thread thread;
-    private KafkaConsumer<String, byte[]> consumer;
+    private final BlockingQueue<Fetched> fetched = new ArrayBlockingQueue<>(HAND_OVER_POLLS);
+    private Thread fetching;
+    private Thread applying;
+    private KafkaConsumer<byte[], byte[]> consumer;
     private PartitionOwnership ownership;
     private PendingFollowUps pending;
 
@@ -85,8 +97,9 @@ public class ReplayConsumer {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        // The key is the account id, which the event carries too: left undecoded.
+        consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         var partitions = IntStream.range(0, partitionCount).mapToObj(p -> new TopicPartition(this.config.topic(), p)).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -97,16 +110,21 @@ public class ReplayConsumer {
         ownership = new PartitionOwnership(clientConfig, this.config.replay().ownerGroup(), this.config.topic());
         ownership.start();
         running = true;
-        thread = new Thread(this::run, "ledger-replay");
-        thread.start();
+        fetching = new Thread(this::fetch, "ledger-replay-fetch");
+        applying = new Thread(this::apply, "ledger-replay");
+        fetching.start();
+        applying.start();
     }
 
-    private void run() {
+    private void fetch() {
         while (running) {
             try {
-                pollOnce();
+                handOver(fetchOnce());
             } catch (WakeupException e) {
                 // stop() woke us up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Replay consumer failed; retrying in 1 s");
                 sleep();
@@ -115,24 +133,68 @@ public class ReplayConsumer {
         consumer.close(Duration.ofSeconds(5));
     }
 
-    private void pollOnce() {
-        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-        var decisions = new ArrayList<Decision>(records.count());
+    /** Waits while the applying thread is behind, but never past stop(). */
+    private void handOver(Fetched batch) throws InterruptedException {
+        while (running && !fetched.offer(batch, POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+            // the applying thread is a few polls behind
+        }
+    }
+
+    /** One poll, decoded; the positions are those after it, so they advance only once its events are applied. */
+    private Fetched fetchOnce() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        var events = new ArrayList<Decoded>(records.count());
+        for (var record : records) {
+            events.add(decode(record));
+        }
+        var after = new HashMap<TopicPartition, Long>();
+        var lags = new HashMap<Integer, Long>();
+        for (var partition : consumer.assignment()) {
+            after.put(partition, consumer.position(partition));
+            consumer.currentLag(partition).ifPresent(lag -> lags.put(partition.partition(), lag));
+        }
+        return new Fetched(events, after, lags);
+    }
+
+    private Decoded decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return new Decoded(record, codec.decode(record.value()), null);
+        } catch (UndecodableRecordException e) {
+            return new Decoded(record, null, e);
+        }
+    }
+
+    private void apply() {
+        while (running) {
+            try {
+                var next = fetched.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    applyOnce(next);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Applying replayed events failed");
+            }
+        }
+    }
+
+    private void applyOnce(Fetched batch) {
+        var decisions = new ArrayList<Decision>(batch.events().size());
         state.writeBatch(() -> {
-            for (var record : records) {
-                apply(record, decisions);
+            for (var decoded : batch.events()) {
+                apply(decoded, decisions);
             }
-            var now = new HashMap<TopicPartition, Long>();
-            for (var partition : consumer.assignment()) {
-                long position = consumer.position(partition);
-                now.put(partition, position);
-                state.advance(partition.partition(), position);
-                consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition.partition(), lag));
-            }
-            positions = now;
+            batch.positions().forEach((partition, position) -> state.advance(partition.partition(), position));
+            positions = batch.positions();
         });
+        batch.lags().forEach(metrics::lag);
         for (var decision : decisions) {
-            completions.applied(decision, decision.isFollowUp() ? null : state.command(decision.event().commandId()).orElse(null));
+            var commandId = decision.event().commandId();
+            // Reading a stored result back costs more than applying it: only for a request that waits here.
+            boolean awaited = !decision.isFollowUp() && completions.awaited(commandId);
+            completions.applied(decision, awaited ? state.command(commandId).orElse(null) : null);
         }
         if (!caughtUp && reachedStartEnd()) {
             caughtUp = true;
@@ -144,14 +206,18 @@ public class ReplayConsumer {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record, List<Decision> decisions) {
-        LedgerEvent event;
+    private void apply(Decoded decoded, List<Decision> decisions) {
+        var record = decoded.record();
+        var event = decoded.event();
+        if (decoded.failure() != null) {
+            skip(record, decoded.failure());
+            return;
+        }
         Decision decision;
         try {
-            event = codec.decode(record.value());
             decision = ConsumedEvents.decide(state, event);
         } catch (UndecodableRecordException e) {
-            skip(record, e.reason(), e.getMessage());
+            skip(record, e);
             return;
         }
         decision.writeTo(state);
@@ -167,9 +233,10 @@ public class ReplayConsumer {
         decisions.add(decision);
     }
 
-    private void skip(ConsumerRecord<String, byte[]> record, UndecodableRecordException.Reason reason, String why) {
-        metrics.skipped(reason);
-        LOG.warnf("Skipped record %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), reason.tag(), why);
+    private void skip(ConsumerRecord<byte[], byte[]> record, UndecodableRecordException why) {
+        metrics.skipped(why.reason());
+        LOG.warnf("Skipped record %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), why.reason().tag(),
+                why.getMessage());
     }
 
     private void publishDueFollowUps() {
@@ -202,8 +269,20 @@ public class ReplayConsumer {
         }
         running = false;
         consumer.wakeup();
-        thread.join(10_000);
+        fetching.join(10_000);
+        applying.join(10_000);
         ownership.close();
+    }
+
+    /**
+     * One poll's events, in the order polled, and each partition's position after that poll and the
+     * records then left to its end: the lag once this batch is applied.
+     */
+    private record Fetched(List<Decoded> events, Map<TopicPartition, Long> positions, Map<Integer, Long> lags) {
+    }
+
+    /** A polled record and its event, or why it is not one. */
+    private record Decoded(ConsumerRecord<byte[], byte[]> record, LedgerEvent event, UndecodableRecordException failure) {
     }
 
     private static Map<Integer, Long> partitionsOf(Map<TopicPartition, Long> offsets) {

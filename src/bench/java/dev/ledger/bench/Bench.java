@@ -1,0 +1,111 @@
+package dev.ledger.bench;
+
+import dev.ledger.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The benchmark of issue 5: {@code ./mvnw -Pbench verify} runs it after packaging (see BENCHMARKS.md).
+ * It starts its own broker in this JVM (or uses {@code KAFKA_BOOTSTRAP_SERVERS}) and its own
+ * databases (PostgreSQL at 127.0.0.1:5432 when it answers, else an embedded one), runs each
+ * scenario against the packaged jar in processes of its own, and prints one table.
+ *
+ * <p>{@code Bench generate <bootstrap> <topic> <events> <accounts>} runs the event generator alone.
+ */
+public final class Bench {
+
+    /** Kafka's clients log their whole configuration at INFO; kept here so that the level holds. */
+    private static final Logger KAFKA_LOGS = Logger.getLogger("org.apache.kafka");
+
+    /**
+     * What every scenario runs against.
+     *
+     * @param run a tag that keeps this run's topics and databases apart from any other's
+     */
+    record Setup(String bootstrap, Path jar, Path work, Databases databases, List<String> serviceJvm, String run) {
+
+        String topic(String name) {
+            return "bench-" + run + "-" + name;
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        KAFKA_LOGS.setLevel(Level.WARNING);
+        if (args.length == 5 && args[0].equals("generate")) {
+            var written = EventGenerator.fill(args[1], args[2], Long.parseLong(args[3]), Long.parseLong(args[4]));
+            log("Wrote %,d events (%,d accounts) in %.2f s: %,.0f events/s; end offsets %s", written.events(),
+                    written.accounts(), written.seconds(), written.perSecond(), written.endOffsets());
+            return;
+        }
+        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "replay,group,rest,memory").split(",")));
+        var jar = Path.of(property("bench.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify, which packages it first");
+        }
+        var work = Path.of(property("bench.work", "target/bench"));
+        Files.createDirectories(work);
+        var serviceJvm = Arrays.stream(property("bench.service.jvm", "").split("\\s+")).filter(s -> !s.isBlank()).toList();
+        var run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+        var given = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        EmbeddedKafka broker = given == null ? EmbeddedKafka.startFresh() : null;
+        try (var databases = Databases.localOrEmbedded()) {
+            var setup = new Setup(given != null ? given : broker.bootstrapServers(), jar, work, databases, serviceJvm, run);
+            log("Broker %s%s; PostgreSQL %s; service JVM options %s", setup.bootstrap(), given == null ? " (embedded, in this JVM)" : "",
+                    databases.describe(), serviceJvm);
+            var figures = new ArrayList<Figure>();
+            if (scenarios.contains("replay")) {
+                double empty = ReplayRebuild.startupOnEmptyTopic(setup);
+                figures.addAll(ReplayRebuild.run(setup, longs(property("bench.replay.events", "1000000,5000000")),
+                        Long.parseLong(property("bench.accounts", "100000")), empty));
+            }
+            report(setup, figures);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private static void report(Setup setup, List<Figure> figures) throws IOException {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        var machine = String.format(Locale.ROOT, "%s, %d cores, %.1f GiB, Java %s (%s), %s", os.getName() + " " + os.getVersion(),
+                Runtime.getRuntime().availableProcessors(),
+                ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize() / (1024.0 * 1024 * 1024),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), Instant.now());
+        var table = Figure.table(figures);
+        var text = "Machine: " + machine + "\n\n" + table;
+        System.out.println();
+        System.out.println(text);
+        var file = setup.work().resolve("results-" + setup.run() + ".md");
+        Files.writeString(file, text);
+        log("Table written to %s", file);
+    }
+
+    static String property(String name, String fallback) {
+        var value = System.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    static List<Long> longs(String values) {
+        return Arrays.stream(values.split(",")).map(String::trim).filter(v -> !v.isEmpty()).map(Long::parseLong).toList();
+    }
+
+    static void log(String format, Object... values) {
+        System.out.println("[bench " + Instant.now() + "] " + String.format(Locale.ROOT, format, values));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.ledger.bench;
+
+import dev.ledger.domain.Ledger;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.LedgerMaps;
+import dev.ledger.domain.Payload;
+import dev.ledger.messaging.EventCodec;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes synthetic events in the service's own format ({@link EventCodec}) straight to a topic, as
+ * fast as the producer allows: first one {@code AccountOpenRequested} per account, then a mix of
+ * deposits, withdrawals and transfers, each transfer followed by the follow-ups the service would
+ * have published (its credit, and a refund when the receiver does not exist). Every event is run
+ * through {@link Ledger#apply} on the generator's own state, so the follow-ups are the ones the rules
+ * decide and withdrawals beyond the balance are rejected on replay just as they were here.
+ *
+ * <p>Run on its own: {@code Bench generate <bootstrap> <topic> <events> <accounts>} (see BENCHMARKS.md).
+ */
+public final class EventGenerator {
+
+    public static final int PARTITIONS = 6;
+    private static final String[] CURRENCIES = {"EUR", "EUR", "EUR", "USD", "GBP"};
+
+    /** What a run wrote: the events and the end offsets they left, per partition. */
+    public record Written(long events, long accounts, Map<Integer, Long> endOffsets, double seconds) {
+        public double perSecond() {
+            return events / seconds;
+        }
+    }
+
+    private final EventCodec codec = new EventCodec();
+    private final SplittableRandom random;
+    // Only the accounts are kept: commands, transfers and applied follow-ups are unique per event here,
+    // and keeping millions of them would only cost the generator memory.
+    private final LedgerMaps state = new LedgerMaps(new HashMap<>(), forgetful(), forgetful(), forgettingSet());
+    private long sequence;
+
+    public EventGenerator(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Creates {@code topic} as the service would (6 partitions, unlimited retention) and fills it. */
+    public static Written fill(String bootstrap, String topic, long events, long accounts) {
+        createTopic(bootstrap, topic);
+        return new EventGenerator(42).write(bootstrap, topic, events, accounts);
+    }
+
+    public static void createTopic(String bootstrap, String topic) {
+        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(Map.of(
+                    "retention.ms", "-1", "retention.bytes", "-1", "cleanup.policy", "delete")))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not create topic " + topic, e);
+        }
+    }
+
+    /** Writes {@code events} events (a follow-up may add one or two more) over {@code accounts} accounts. */
+    public Written write(String bootstrap, String topic, long events, long accounts) {
+        long began = System.nanoTime();
+        var failure = new AtomicReference<Exception>();
+        long written = 0;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024),
+                new StringSerializer(), new ByteArraySerializer())) {
+            long opened = Math.min(accounts, events);
+            for (long i = 0; i < opened; i++) {
+                written += send(producer, topic, open(accountId(i)), failure);
+            }
+            while (written < events) {
+                written += send(producer, topic, nextRequest(opened), failure);
+            }
+            producer.flush();
+            if (failure.get() != null) {
+                throw new IllegalStateException("The producer failed", failure.get());
+            }
+            var ends = Offsets.end(bootstrap, topic);
+            return new Written(written, opened, ends, (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    /** Applies the event and its follow-ups as the service would, and sends them all; returns how many. */
+    private int send(KafkaProducer<String, byte[]> producer, String topic, LedgerEvent event,
+                     AtomicReference<Exception> failure) {
+        var decision = Ledger.apply(state, event);
+        decision.writeTo(state);
+        producer.send(new ProducerRecord<>(topic, event.accountId(), codec.encode(event)), (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        int sent = 1;
+        for (var followUp : decision.followUps()) {
+            sent += send(producer, topic, followUp, failure);
+        }
+        return sent;
+    }
+
+    private LedgerEvent nextRequest(long accounts) {
+        var account = accountId(random.nextLong(accounts));
+        int kind = random.nextInt(100);
+        if (kind < 45) {
+            return event(account, new Payload.DepositRequested(1 + random.nextLong(100_000), random.nextInt(4) == 0 ? "salary" : null));
+        }
+        if (kind < 70) {
+            // Sized so that a few are rejected for insufficient funds, as in real traffic.
+            return event(account, new Payload.WithdrawalRequested(1 + random.nextLong(40_000), null));
+        }
+        // 1 in 100 transfers goes to an account that does not exist: its credit fails and a refund follows.
+        var to = kind < 99 || random.nextInt(3) > 0 ? accountId(random.nextLong(accounts)) : "closed-" + sequence;
+        if (to.equals(account)) {
+            to = accountId((Long.parseLong(account.substring(4)) + 1) % accounts);
+        }
+        return event(account, new Payload.TransferRequested("t-" + uuid(), to, 1 + random.nextLong(20_000)));
+    }
+
+    private LedgerEvent open(String account) {
+        return event(account, new Payload.AccountOpenRequested("Owner " + account, CURRENCIES[random.nextInt(CURRENCIES.length)]));
+    }
+
+    /** One client request in five carried an Idempotency-Key, so its event has the key and request hash. */
+    private LedgerEvent event(String account, Payload payload) {
+        sequence++;
+        boolean keyed = random.nextInt(5) == 0;
+        byte[] hash = new byte[32];
+        if (keyed) {
+            random.nextBytes(hash);
+        }
+        return new LedgerEvent(uuid(), account, uuid(), Instant.now(), keyed ? uuid() : null,
+                keyed ? HexFormat.of().formatHex(hash) : null, payload);
+    }
+
+    static String accountId(long n) {
+        return "acc-%07d".formatted(n);
+    }
+
+    private String uuid() {
+        return new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
+    }
+
+    private static <V> Map<String, V> forgetful() {
+        return new AbstractMap<>() {
+            @Override
+            public V put(String key, V value) {
+                return null;
+            }
+
+            @Override
+            public Set<Entry<String, V>> entrySet() {
+                return Collections.emptySet();
+            }
+        };
+    }
+
+    private static Set<String> forgettingSet() {
+        return new AbstractSet<>() {
+            @Override
+            public boolean add(String value) {
+                return true;
+            }
+
+            @Override
+            public Iterator<String> iterator() {
+                return Collections.emptyIterator();
+            }
+
+            @Override
+            public int size() {
+                return 0;
+            }
+        };
+    }
+}

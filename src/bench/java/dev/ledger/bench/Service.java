@@ -1,0 +1,154 @@
+package dev.ledger.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One instance of the packaged service ({@code java -jar quarkus-run.jar}) as a process of its own,
+ * configured through environment variables as an operator would. Its output goes to a log file.
+ */
+final class Service implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    private final Process process;
+    private final long startedNanos;
+    private final int port;
+    private final Path log;
+
+    private Service(Process process, long startedNanos, int port, Path log) {
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts an instance; {@code jvmOptions} go before {@code -jar}.
+     *
+     * @param name names its log file under {@code logs}
+     */
+    static Service start(Bench.Setup setup, String name, Map<String, String> environment, List<String> jvmOptions) {
+        int port = freePort();
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(setup.jar().toString());
+        var log = setup.work().resolve("logs").resolve(name + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", setup.bootstrap());
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            long started = System.nanoTime();
+            return new Service(builder.start(), started, port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Polls {@code /q/health/ready} every 50 ms; returns the seconds from process start to the first 200. */
+    double awaitReady(Duration timeout) {
+        var request = HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The service exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - startedNanos) / 1e9;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
+    }
+
+    /** Heap in use after a full collection, read with jcmd, in bytes. */
+    long heapUsedAfterFullGc() {
+        jcmd("GC.run");
+        var matcher = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!matcher.find()) {
+            throw new IllegalStateException("No heap figure in jcmd's GC.heap_info output");
+        }
+        return Long.parseLong(matcher.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        try {
+            var jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid()), command).redirectErrorStream(true).start();
+            var output = new String(jcmd.getInputStream().readAllBytes());
+            if (jcmd.waitFor() != 0) {
+                throw new IllegalStateException("jcmd " + command + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, as an orchestrator would stop it; SIGKILL if it has not stopped after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

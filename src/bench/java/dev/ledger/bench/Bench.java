@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +32,10 @@ public final class Bench {
      * What every scenario runs against.
      *
      * @param run a tag that keeps this run's topics and databases apart from any other's
+     * @param profile whether each instance records a JFR profile beside its log
      */
-    record Setup(String bootstrap, Path jar, Path work, Databases databases, List<String> serviceJvm, String run) {
+    record Setup(String bootstrap, Path jar, Path work, Databases databases, List<String> serviceJvm, String run,
+                 boolean profile) {
 
         String topic(String name) {
             return "bench-" + run + "-" + name;
@@ -63,7 +66,8 @@ public final class Bench {
         var given = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         EmbeddedKafka broker = given == null ? EmbeddedKafka.startFresh() : null;
         try (var databases = Databases.localOrEmbedded()) {
-            var setup = new Setup(given != null ? given : broker.bootstrapServers(), jar, work, databases, serviceJvm, run);
+            var setup = new Setup(given != null ? given : broker.bootstrapServers(), jar, work, databases, serviceJvm, run,
+                    Boolean.parseBoolean(property("bench.profile", "false")));
             log("Broker %s%s; PostgreSQL %s; service JVM options %s", setup.bootstrap(), given == null ? " (embedded, in this JVM)" : "",
                     databases.describe(), serviceJvm);
             var figures = new ArrayList<Figure>();
@@ -71,6 +75,19 @@ public final class Bench {
                 double empty = ReplayRebuild.startupOnEmptyTopic(setup);
                 figures.addAll(ReplayRebuild.run(setup, longs(property("bench.replay.events", "1000000,5000000")),
                         Long.parseLong(property("bench.accounts", "100000")), empty));
+            }
+            long accounts = Long.parseLong(property("bench.accounts", "100000"));
+            if (scenarios.contains("group")) {
+                figures.addAll(GroupApply.run(setup, Long.parseLong(property("bench.group.events", "1000000")), accounts,
+                        Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30")))));
+            }
+            if (scenarios.contains("rest")) {
+                figures.addAll(RestScenario.run(setup, Long.parseLong(property("bench.rest.accounts", "10000")),
+                        Integer.parseInt(property("bench.rest.rate", "2000")),
+                        Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30")))));
+            }
+            if (scenarios.contains("memory")) {
+                figures.addAll(HeapPerAccount.run(setup, Long.parseLong(property("bench.memory.accounts", "1000000"))));
             }
             report(setup, figures);
         } finally {
@@ -82,10 +99,11 @@ public final class Bench {
 
     private static void report(Setup setup, List<Figure> figures) throws IOException {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        var machine = String.format(Locale.ROOT, "%s, %d cores, %.1f GiB, Java %s (%s), %s", os.getName() + " " + os.getVersion(),
-                Runtime.getRuntime().availableProcessors(),
+        var machine = String.format(Locale.ROOT, "%s, %d cores, %.1f GiB, Java %s (%s), %s; load average at the end %.1f "
+                        + "(the machine is shared: compare figures with their limits, measured alongside)",
+                os.getName() + " " + os.getVersion(), Runtime.getRuntime().availableProcessors(),
                 ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize() / (1024.0 * 1024 * 1024),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), Instant.now());
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), Instant.now(), os.getSystemLoadAverage());
         var table = Figure.table(figures);
         var text = "Machine: " + machine + "\n\n" + table;
         System.out.println();
@@ -105,7 +123,8 @@ public final class Bench {
     }
 
     static void log(String format, Object... values) {
-        System.out.println("[bench " + Instant.now() + "] " + String.format(Locale.ROOT, format, values));
+        System.out.println("[bench " + Instant.now() + String.format(Locale.ROOT, " load %.1f] ",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + String.format(Locale.ROOT, format, values));
         System.out.flush();
     }
 }

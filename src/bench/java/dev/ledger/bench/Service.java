@@ -48,9 +48,13 @@ final class Service implements AutoCloseable {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        var log = setup.work().resolve("logs").resolve(name + ".log");
+        if (setup.profile()) {
+            command.add("-XX:StartFlightRecording:settings=profile,dumponexit=true,filename="
+                    + log.resolveSibling(name + ".jfr"));
+        }
         command.add("-jar");
         command.add(setup.jar().toString());
-        var log = setup.work().resolve("logs").resolve(name + ".log");
         try {
             Files.createDirectories(log.getParent());
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -79,7 +79,8 @@ public final class Bench {
             long accounts = Long.parseLong(property("bench.accounts", "100000"));
             if (scenarios.contains("group")) {
                 figures.addAll(GroupApply.run(setup, Long.parseLong(property("bench.group.events", "1000000")), accounts,
-                        Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30")))));
+                        Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30"))),
+                        longs(property("bench.group.instances", "1,2"))));
             }
             if (scenarios.contains("rest")) {
                 figures.addAll(RestScenario.run(setup, Long.parseLong(property("bench.rest.accounts", "10000")),

@@ -24,7 +24,7 @@ final class GroupApply {
     private GroupApply() {
     }
 
-    static List<Figure> run(Bench.Setup setup, long events, long accounts, Duration naiveFor) {
+    static List<Figure> run(Bench.Setup setup, long events, long accounts, Duration naiveFor, List<Long> instanceCounts) {
         var topic = setup.topic("group");
         var written = EventGenerator.fill(setup.bootstrap(), topic, events, accounts);
         Bench.log("Generated %,d events over %,d accounts for group mode in %.1f s", written.events(), written.accounts(), written.seconds());
@@ -32,18 +32,17 @@ final class GroupApply {
         // The naive design: the same service applying one event per transaction (a poll of one record),
         // with the same rules, schema, offsets and notifications. Measured for a while, not to the end.
         var naive = measure(setup, topic, written.endOffsets(), "naive", 1, List.of("-Dkafka.max.poll.records=1"), naiveFor);
-        var one = measure(setup, topic, written.endOffsets(), "one", 1, List.of(), null);
-        var two = measure(setup, topic, written.endOffsets(), "two", 2, List.of(), null);
-
         var baseline = Figure.format("naive design, 1 transaction/event: %s", Figure.rate(naive.perSecond()));
         var figures = new ArrayList<Figure>();
         figures.add(Figure.info(Figure.format("Group apply, naive baseline (%,d events in %.1f s)", naive.events(), naive.seconds()),
                 Figure.rate(naive.perSecond()), "(the baseline)"));
-        figures.add(Figure.compared(Figure.format("Group apply, 1 instance (%,d events)", one.events()),
-                Figure.rate(one.perSecond()), baseline, one.perSecond() / naive.perSecond(), ">= 30,000/s and >= 10x",
-                one.perSecond() >= 30_000 && one.perSecond() >= 10 * naive.perSecond()));
-        figures.add(Figure.compared(Figure.format("Group apply, 2 instances (%,d events)", two.events()),
-                Figure.rate(two.perSecond()), baseline, two.perSecond() / naive.perSecond(), "", null));
+        for (long instances : instanceCounts) {
+            var rate = measure(setup, topic, written.endOffsets(), instances + "x", (int) instances, List.of(), null);
+            boolean one = instances == 1;
+            figures.add(Figure.compared(Figure.format("Group apply, %d instance%s (%,d events)", instances, one ? "" : "s", rate.events()),
+                    Figure.rate(rate.perSecond()), baseline, rate.perSecond() / naive.perSecond(), one ? ">= 30,000/s and >= 10x" : "",
+                    one ? rate.perSecond() >= 30_000 && rate.perSecond() >= 10 * naive.perSecond() : null));
+        }
         return figures;
     }
 

@@ -68,22 +68,12 @@ final class RestScenario {
         return result;
     }
 
-    /** A group-mode instance is ready before it has applied the pre-filled accounts: wait until it has. */
+    /** A group-mode instance is ready before it has applied the pre-filled accounts: wait until its lag is 0. */
     private static void awaitApplied(Service service) {
-        var client = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.base() + "/q/metrics")).build();
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline) {
-            try {
-                var body = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                if (body.lines().filter(line -> line.startsWith("ledger_consumer_lag{"))
-                        .allMatch(line -> line.endsWith(" 0.0")) && body.contains("ledger_consumer_lag{")) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // try again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            var lags = service.get("/q/metrics").lines().filter(line -> line.startsWith("ledger_consumer_lag{")).toList();
+            if (!lags.isEmpty() && lags.stream().allMatch(line -> line.endsWith(" 0.0"))) {
                 return;
             }
             Service.sleep(500);

@@ -99,6 +99,19 @@ final class Service implements AutoCloseable {
         throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
     }
 
+    /** The body of a GET, or an empty string when the instance does not answer. */
+    String get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Heap in use after a full collection, read with jcmd, in bytes. */
     long heapUsedAfterFullGc() {
         jcmd("GC.run");

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -71,30 +72,39 @@ public final class Bench {
             log("Broker %s%s; PostgreSQL %s; service JVM options %s", setup.bootstrap(), given == null ? " (embedded, in this JVM)" : "",
                     databases.describe(), serviceJvm);
             var figures = new ArrayList<Figure>();
-            if (scenarios.contains("replay")) {
-                double empty = ReplayRebuild.startupOnEmptyTopic(setup);
-                figures.addAll(ReplayRebuild.run(setup, longs(property("bench.replay.events", "1000000,5000000")),
-                        Long.parseLong(property("bench.accounts", "100000")), empty));
-            }
             long accounts = Long.parseLong(property("bench.accounts", "100000"));
+            if (scenarios.contains("replay")) {
+                scenario(figures, "replay", () -> ReplayRebuild.run(setup, longs(property("bench.replay.events", "1000000,5000000")),
+                        accounts, ReplayRebuild.startupOnEmptyTopic(setup)));
+            }
             if (scenarios.contains("group")) {
-                figures.addAll(GroupApply.run(setup, Long.parseLong(property("bench.group.events", "1000000")), accounts,
-                        Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30"))),
+                scenario(figures, "group", () -> GroupApply.run(setup, Long.parseLong(property("bench.group.events", "1000000")),
+                        accounts, Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30"))),
                         longs(property("bench.group.instances", "1,2"))));
             }
             if (scenarios.contains("rest")) {
-                figures.addAll(RestScenario.run(setup, Long.parseLong(property("bench.rest.accounts", "10000")),
+                scenario(figures, "rest", () -> RestScenario.run(setup, Long.parseLong(property("bench.rest.accounts", "10000")),
                         Integer.parseInt(property("bench.rest.rate", "2000")),
                         Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30")))));
             }
             if (scenarios.contains("memory")) {
-                figures.addAll(HeapPerAccount.run(setup, Long.parseLong(property("bench.memory.accounts", "1000000"))));
+                scenario(figures, "memory", () -> HeapPerAccount.run(setup, Long.parseLong(property("bench.memory.accounts", "1000000"))));
             }
             report(setup, figures);
         } finally {
             if (broker != null) {
                 broker.close();
             }
+        }
+    }
+
+    /** Runs one scenario; a failure is reported in the table and the next scenario still runs. */
+    private static void scenario(List<Figure> figures, String name, Supplier<List<Figure>> scenario) {
+        try {
+            figures.addAll(scenario.get());
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            figures.add(Figure.info("Scenario " + name + " FAILED", String.valueOf(e.getMessage()), "see the output above"));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -66,11 +67,23 @@ public final class EventGenerator {
         return new EventGenerator(42).write(bootstrap, topic, events, accounts);
     }
 
+    /** Creates the topic and waits until every partition has a leader, so that no first batch waits for one. */
     public static void createTopic(String bootstrap, String topic) {
         try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(Map.of(
                     "retention.ms", "-1", "retention.bytes", "-1", "cleanup.policy", "delete")))).all().get();
-        } catch (Exception e) {
+            for (int attempt = 0; attempt < 600; attempt++) {
+                var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+                if (partitions.size() == PARTITIONS && partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("Topic " + topic + " has partitions without a leader after 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
             throw new IllegalStateException("Could not create topic " + topic, e);
         }
     }
@@ -85,8 +98,12 @@ public final class EventGenerator {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024,
+                // A broker sharing a loaded machine with the harness may stall for a while: wait, rather than fail the run.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000),
                 new StringSerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor(topic);
             long opened = Math.min(accounts, events);
             for (long i = 0; i < opened; i++) {
                 written += send(producer, topic, open(accountId(i)), failure);

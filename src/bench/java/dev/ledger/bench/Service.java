@@ -48,9 +48,13 @@ final class Service implements AutoCloseable {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        var log = setup.work().resolve("logs").resolve(name + ".log");
+        if (setup.profile()) {
+            command.add("-XX:StartFlightRecording:settings=profile,dumponexit=true,filename="
+                    + log.resolveSibling(name + ".jfr"));
+        }
         command.add("-jar");
         command.add(setup.jar().toString());
-        var log = setup.work().resolve("logs").resolve(name + ".log");
         try {
             Files.createDirectories(log.getParent());
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -93,6 +97,19 @@ final class Service implements AutoCloseable {
             sleep(50);
         }
         throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
+    }
+
+    /** The body of a GET, or an empty string when the instance does not answer. */
+    String get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Heap in use after a full collection, read with jcmd, in bytes. */

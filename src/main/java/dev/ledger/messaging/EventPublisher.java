@@ -6,6 +6,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Writes events to the topic, keyed by account id. The Uni completes once the broker has the
@@ -17,7 +18,13 @@ public class EventPublisher {
     private final MutinyEmitter<byte[]> emitter;
     private final EventCodec codec;
 
-    EventPublisher(@Channel("ledger-events") MutinyEmitter<byte[]> emitter, EventCodec codec) {
+    /**
+     * A consumer publishes a whole batch's follow-ups at once (up to one per record of a poll), on top
+     * of the requests in flight; the emitter's default buffer of 128 refused the excess under load
+     * ("Insufficient downstream requests"), leaving those transfers to the outbox's retry.
+     */
+    EventPublisher(@Channel("ledger-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
+                   MutinyEmitter<byte[]> emitter, EventCodec codec) {
         this.emitter = emitter;
         this.codec = codec;
     }

@@ -28,8 +28,8 @@ import java.util.function.Function;
 /**
  * Group mode's writes, by hand-written statements: a batch's rows are read with one query per
  * table and written with one multi-row statement per table, all in one transaction with the
- * partitions' next offsets. Measured here: one transaction per event manages about 2,500 rows/s,
- * 500 rows per transaction about 137,000.
+ * partitions' next offsets. The statements of a load, and those of a write, are pipelined on their
+ * connection, so a batch costs a few round trips whatever its size (see BENCHMARKS.md).
  */
 @ApplicationScoped
 public class PgBatchStore {
@@ -65,23 +65,24 @@ public class PgBatchStore {
         }
     }
 
+    /**
+     * The rows a batch reads. The four queries go out together on one connection, which pipelines
+     * them: one round trip instead of four.
+     */
     public Uni<BatchState> load(Set<String> accountIds, Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
-        return pools.get().withConnection(connection -> select(connection,
-                "select account_id, owner, currency, balance, version from accounts where account_id = any($1)", accountIds,
-                row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4)),
-                Account::accountId)
-                .flatMap(accounts -> select(connection,
-                        "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
-                                + "from transfers where transfer_id = any($1)", transferIds,
-                        PgBatchStore::transfer, Transfer::transferId)
-                        .flatMap(transfers -> select(connection,
-                                "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
-                                        + "transfer_snapshot from commands where command_id = any($1)", commandIds,
-                                PgBatchStore::command, CommandResult::commandId)
-                                .flatMap(commands -> select(connection,
-                                        "select event_id from applied_follow_ups where event_id = any($1)", followUpIds,
-                                        row -> row.getString(0), Function.identity())
-                                        .map(applied -> new BatchState(accounts, transfers, commands, applied.keySet()))))));
+        return pools.get().withConnection(connection -> Uni.combine().all().unis(
+                        select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
+                                accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
+                                        row.getLong(4)), Account::accountId),
+                        select(connection, "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
+                                + "from transfers where transfer_id = any($1)", transferIds, PgBatchStore::transfer, Transfer::transferId),
+                        select(connection, "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
+                                + "transfer_snapshot from commands where command_id = any($1)", commandIds,
+                                PgBatchStore::command, CommandResult::commandId),
+                        select(connection, "select event_id from applied_follow_ups where event_id = any($1)", followUpIds,
+                                row -> row.getString(0), Function.identity()))
+                .asTuple()
+                .map(rows -> new BatchState(rows.getItem1(), rows.getItem2(), rows.getItem3(), rows.getItem4().keySet())));
     }
 
     private static <T> Uni<Map<String, T>> select(SqlClient client, String sql, Set<String> ids, Function<Row, T> read,
@@ -112,27 +113,30 @@ public class PgBatchStore {
 
     /**
      * Writes a batch's changes, outbox and offsets in one transaction; notifications go out on
-     * commit. The offsets go first and only forward: if another consumer already recorded a
-     * partition past this batch's start, the transaction fails with {@link StaleBatchException}.
+     * commit. The statements are sent together and the connection pipelines them, in this order,
+     * so the transaction costs a couple of round trips whatever its size. The offsets go first and
+     * only forward: if another consumer already recorded a partition past this batch's start, the
+     * transaction is rolled back with {@link StaleBatchException}.
      */
     public Uni<Void> write(String topic, BatchState state, BatchChanges changes) {
-        return pools.get().withTransaction(tx -> advanceOffsets(tx, topic, changes)
-                .chain(() -> upsertAccounts(tx, state.changedAccounts.values()))
-                .chain(() -> upsertTransfers(tx, state.changedTransfers.values()))
-                .chain(() -> insertCommands(tx, state.newCommands.values()))
-                .chain(() -> run(tx, "insert into applied_follow_ups (event_id) select unnest($1::text[]) on conflict do nothing",
-                        state.newlyAppliedFollowUps.isEmpty(), arrays(strings(state.newlyAppliedFollowUps))))
-                .chain(() -> run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
-                                + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
-                        changes.decidedFollowUps().isEmpty(), arrays(
-                                strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
-                                changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
-                                strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()))))
-                .chain(() -> run(tx, "delete from pending_follow_ups where event_id = any($1)",
-                        changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))))
-                .chain(() -> run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
-                        changes.notifications().isEmpty(), arrays(strings(changes.notifications()))))
-                .replaceWithVoid());
+        return pools.get().withTransaction(tx -> Uni.combine().all().unis(List.of(
+                        advanceOffsets(tx, topic, changes),
+                        upsertAccounts(tx, state.changedAccounts.values()),
+                        upsertTransfers(tx, state.changedTransfers.values()),
+                        insertCommands(tx, state.newCommands.values()),
+                        run(tx, "insert into applied_follow_ups (event_id) select unnest($1::text[]) on conflict do nothing",
+                                state.newlyAppliedFollowUps.isEmpty(), arrays(strings(state.newlyAppliedFollowUps))),
+                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
+                                        + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
+                                changes.decidedFollowUps().isEmpty(), arrays(
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
+                                        changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()))),
+                        run(tx, "delete from pending_follow_ups where event_id = any($1)",
+                                changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
+                        run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
+                                changes.notifications().isEmpty(), arrays(strings(changes.notifications())))))
+                .discardItems());
     }
 
     private static Uni<Void> advanceOffsets(SqlClient tx, String topic, BatchChanges changes) {

@@ -1,0 +1,124 @@
+package dev.ledger.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An open-model load generator: requests leave at a constant rate whatever the answers do, and each
+ * latency is measured from the moment its request was due, not from when it could be sent, so that a
+ * slow server cannot hide its queueing (no coordinated omission).
+ */
+final class RestLoad implements AutoCloseable {
+
+    /** One request: method, path and JSON body (null for none). */
+    record Call(HttpMethod method, String path, String body) {
+    }
+
+    /**
+     * What a run measured; latencies in microseconds.
+     *
+     * @param answered requests answered below 500: a 409 for insufficient funds is a mutation applied as rejected
+     * @param failed 5xx answers, errors and requests unanswered a minute after the last was sent
+     */
+    record Result(long sent, long answered, long failed, double seconds, Histogram latencies) {
+        double answeredPerSecond() {
+            return answered / seconds;
+        }
+
+        double percentileMillis(double percentile) {
+            return latencies.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient client;
+
+    RestLoad(String base) {
+        var uri = URI.create(base);
+        client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost()).setDefaultPort(uri.getPort())
+                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(512));
+    }
+
+    /** Sends {@code calls} at {@code rate} per second for {@code duration} and waits for the last answers. */
+    Result run(Supplier<Call> calls, int rate, Duration duration) {
+        var latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        var answered = new AtomicLong();
+        var failed = new AtomicLong();
+        long total = rate * duration.toSeconds();
+        var done = new CountDownLatch((int) total);
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            var call = calls.get();
+            var options = new RequestOptions().setMethod(call.method()).setURI(call.path())
+                    .putHeader("Content-Type", "application/json");
+            client.request(options)
+                    .compose(request -> call.body() == null ? request.send() : request.send(Buffer.buffer(call.body())))
+                    .compose(response -> response.body().map(body -> response.statusCode()))
+                    .onComplete(answer -> {
+                        long micros = (System.nanoTime() - due) / 1000;
+                        synchronized (latencies) {
+                            latencies.recordValue(Math.min(micros, latencies.getHighestTrackableValue()));
+                        }
+                        if (answer.succeeded() && answer.result() < 500) {
+                            answered.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                        done.countDown();
+                    });
+        }
+        try {
+            done.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        synchronized (latencies) {
+            return new Result(total, answered.get(), failed.get() + done.getCount(), seconds, latencies.copy());
+        }
+    }
+
+    /** The mutations of the REST scenario: deposits, withdrawals and transfers between existing accounts. */
+    static Supplier<Call> mutations(long accounts, long seed) {
+        var random = new SplittableRandom(seed);
+        return () -> {
+            var account = EventGenerator.accountId(random.nextLong(accounts));
+            int kind = random.nextInt(10);
+            if (kind < 6) {
+                return new Call(HttpMethod.POST, "/accounts/" + account + "/deposits", "{\"amount\":" + (1 + random.nextInt(10_000)) + "}");
+            }
+            if (kind < 8) {
+                return new Call(HttpMethod.POST, "/accounts/" + account + "/withdrawals", "{\"amount\":" + (1 + random.nextInt(100)) + "}");
+            }
+            var to = EventGenerator.accountId(random.nextLong(accounts));
+            return new Call(HttpMethod.POST, "/transfers", "{\"from\":\"" + account + "\",\"to\":\"" + to + "\",\"amount\":"
+                    + (1 + random.nextInt(100)) + "}");
+        };
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close();
+    }
+}

@@ -1,9 +1,8 @@
 package dev.ledger.bench;
 
+import dev.ledger.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +43,7 @@ final class Service implements AutoCloseable {
      * @param name names its log file under {@code logs}
      */
     static Service start(Bench.Setup setup, String name, Map<String, String> environment, List<String> jvmOptions) {
-        int port = freePort();
+        int port = EmbeddedKafka.freePort();
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -158,14 +157,6 @@ final class Service implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

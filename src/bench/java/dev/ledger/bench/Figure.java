@@ -15,6 +15,15 @@ record Figure(String name, String value, String limit, String ratio, String targ
         return new Figure(name, value, limit, "", "", null);
     }
 
+    /** A scenario that could not be measured: a row of its own, and the command fails at the end. */
+    static Figure failure(String scenario, String why) {
+        return new Figure("Scenario " + scenario + " FAILED", why, "see the output above", "", "", null);
+    }
+
+    boolean failed() {
+        return name.endsWith(" FAILED");
+    }
+
     static Figure compared(String name, String value, String limit, double ratio, String target, Boolean met) {
         return new Figure(name, value, limit, format("%.2f", ratio), target, met);
     }

@@ -10,10 +10,14 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
 
 /**
- * The domain core stays framework-free, and the REST layer stays at the edge.
+ * The layout is the architecture: the pure domain at the bottom, one shared pipeline from record to
+ * decision above it, a {@code replay} and a {@code group} package that never import each other,
+ * the choice of mode above both, REST on top; and no cycle between packages.
  *
  * <p>None of the rules allows an empty "should": each fails if its packages are renamed away. The
  * plain tests at the end show each rule can fail, by evaluating it on classes that do break it.
@@ -32,7 +36,13 @@ class ArchitectureTest {
     private static final ArchRule DOMAIN_USES_NO_FRAMEWORK = usesNoFramework(DOMAIN);
 
     private static final ArchRule REST_IS_NOT_USED_BY_THE_CORE =
-            restIsNotUsedBy("dev.ledger.messaging..", "dev.ledger.memory..", DOMAIN);
+            restIsNotUsedBy("dev.ledger.pipeline..", "dev.ledger.replay..", "dev.ledger.group..", "dev.ledger.mode..",
+                    "dev.ledger.command..", DOMAIN);
+
+    private static final ArchRule REPLAY_AND_GROUP_STAY_APART = modesApart("dev.ledger.replay..", "dev.ledger.group..");
+
+    private static final ArchRule NO_PACKAGE_CYCLES = SlicesRuleDefinition.slices()
+            .matching("dev.ledger.(*)..").should().beFreeOfCycles();
 
     // The rules run from @ArchTest methods, not @ArchTest fields: Maven Surefire 3.5.3 (the version
     // in the pom) silently skips @ArchTest fields (SUREFIRE-2298, TNG/ArchUnit#1442; fixed in 3.5.4).
@@ -48,8 +58,24 @@ class ArchitectureTest {
     }
 
     @ArchTest
-    static void restIsNotUsedByMessagingMemoryOrDomain(JavaClasses classes) {
+    static void restIsNotUsedByTheCore(JavaClasses classes) {
         REST_IS_NOT_USED_BY_THE_CORE.check(classes);
+    }
+
+    @ArchTest
+    static void replayAndGroupNeverImportEachOther(JavaClasses classes) {
+        REPLAY_AND_GROUP_STAY_APART.check(classes);
+    }
+
+    @ArchTest
+    static void packagesHaveNoCycles(JavaClasses classes) {
+        NO_PACKAGE_CYCLES.check(classes);
+    }
+
+    private static ArchRule modesApart(String replay, String group) {
+        return CompositeArchRule.of(noClasses().that().resideInAPackage(replay).should().dependOnClassesThat().resideInAPackage(group))
+                .and(noClasses().that().resideInAPackage(group).should().dependOnClassesThat().resideInAPackage(replay))
+                .because("each mode holds everything it does; what both need lives in the pipeline");
     }
 
     private static ArchRule usesNoFramework(String... packages) {
@@ -79,7 +105,7 @@ class ArchitectureTest {
     @Test
     void frameworkRuleCatchesAFrameworkDependency() {
         // The messaging adapter uses Jackson, Quarkus and Kafka: the same rule pointed at it must break.
-        assertThat(usesNoFramework("dev.ledger.messaging..").evaluate(production()).hasViolation()).isTrue();
+        assertThat(usesNoFramework("dev.ledger.pipeline..").evaluate(production()).hasViolation()).isTrue();
         assertThat(DOMAIN_USES_NO_FRAMEWORK.evaluate(production()).hasViolation()).isFalse();
     }
 
@@ -88,6 +114,23 @@ class ArchitectureTest {
         // The REST package uses itself: the same rule pointed at it must break.
         assertThat(restIsNotUsedBy(REST).evaluate(production()).hasViolation()).isTrue();
         assertThat(REST_IS_NOT_USED_BY_THE_CORE.evaluate(production()).hasViolation()).isFalse();
+    }
+
+    @Test
+    void modeRuleCatchesAPackageThatUsesTheOther() {
+        // The mode selection uses both modes: pointed at it and one of them, the rule must break.
+        assertThat(noClasses().that().resideInAPackage("dev.ledger.mode..").should().dependOnClassesThat()
+                .resideInAPackage("dev.ledger.group..").evaluate(production()).hasViolation()).isTrue();
+        assertThat(REPLAY_AND_GROUP_STAY_APART.evaluate(production()).hasViolation()).isFalse();
+    }
+
+    @Test
+    void cycleRuleCatchesACycle() {
+        // java.util.concurrent and its locks use each other (ReentrantLock, TimeUnit): a cycle.
+        var concurrency = new ClassFileImporter().importPackages("java.util.concurrent");
+        assertThat(SlicesRuleDefinition.slices().matching("java.util.(**)").should().beFreeOfCycles()
+                .evaluate(concurrency).hasViolation()).isTrue();
+        assertThat(NO_PACKAGE_CYCLES.evaluate(production()).hasViolation()).isFalse();
     }
 
     private static JavaClasses production() {

@@ -4,7 +4,7 @@ import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.LedgerMaps;
 import dev.ledger.domain.Payload;
-import dev.ledger.messaging.EventCodec;
+import dev.ledger.pipeline.EventCodec;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.AbstractSet;

@@ -5,8 +5,9 @@ import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
-import dev.ledger.messaging.EventPublisher;
-import dev.ledger.state.LedgerQueries;
+import dev.ledger.pipeline.EventPublisher;
+import dev.ledger.pipeline.LedgerQueries;
+import dev.ledger.pipeline.StalledPartitions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -22,13 +23,16 @@ public class CommandGateway {
 
     private final EventPublisher publisher;
     private final LedgerQueries queries;
-    private final Completions completions;
+    private final Outcomes outcomes;
+    private final StalledPartitions stalled;
     private final Duration timeout;
 
-    CommandGateway(EventPublisher publisher, LedgerQueries queries, Completions completions, LedgerConfig config) {
+    CommandGateway(EventPublisher publisher, LedgerQueries queries, Outcomes outcomes, StalledPartitions stalled,
+                   LedgerConfig config) {
         this.publisher = publisher;
         this.queries = queries;
-        this.completions = completions;
+        this.outcomes = outcomes;
+        this.stalled = stalled;
         this.timeout = config.commandTimeout();
     }
 
@@ -57,6 +61,9 @@ public class CommandGateway {
      * instance's state already rules the command out; a refused command writes nothing.
      */
     public Uni<Reply> submit(LedgerEvent event, boolean respondAsync, Uni<Optional<Rejection>> refusal) {
+        if (stalled.holdsBack(event.accountId())) {
+            return Uni.createFrom().failure(new PartitionStalledException(event.accountId()));
+        }
         var deadline = Instant.now().plus(timeout);
         var seenBefore = event.idempotencyKey() == null
                 ? Uni.createFrom().item(Optional.<CommandResult>empty())
@@ -72,7 +79,7 @@ public class CommandGateway {
         if (respondAsync) {
             return publish(event).map(published -> new Accepted(event.commandId()));
         }
-        var waiter = completions.commands().register(event.commandId());
+        var waiter = outcomes.commands().register(event.commandId());
         return publish(event)
                 .onFailure().invoke(waiter::cancel)
                 .flatMap(published -> waiter.await(Duration.between(Instant.now(), deadline)))
@@ -81,28 +88,35 @@ public class CommandGateway {
 
     /** Marks the command in flight first: the consumer may apply it before the broker's ack arrives here. */
     private Uni<Void> publish(LedgerEvent event) {
-        completions.inFlight(event.commandId(), true);
+        outcomes.inFlight(event.commandId(), true);
         return publisher.publish(event)
                 .ifNoItem().after(timeout).failWith(() -> new PublishTimeoutException(timeout))
-                .onFailure().invoke(() -> completions.inFlight(event.commandId(), false));
+                .onFailure().invoke(() -> outcomes.inFlight(event.commandId(), false));
     }
 
     /**
      * Waits for a transfer to settle until the command timeout, counted from {@code requestStarted},
      * has passed; answers the transfer as it then stands (still PENDING if the timeout passed).
      */
-    public Uni<Optional<Transfer>> settled(String transferId, Instant requestStarted) {
+    public Uni<Optional<Transfer>> settled(String transferId, String from, Instant requestStarted) {
         var remaining = Duration.between(Instant.now(), requestStarted.plus(timeout));
-        var waiter = completions.settledTransfers().register(transferId);
-        return queries.findTransfer(transferId).flatMap(now -> {
+        var waiter = outcomes.settledTransfers().register(Outcomes.settledKey(transferId, from));
+        return queries.findTransfer(transferId, from).flatMap(now -> {
             if (now.isEmpty() || now.get().status().settled()) {
                 waiter.cancel();
                 return Uni.createFrom().item(now);
             }
             return waiter.await(remaining).flatMap(settled -> settled != null
                     ? Uni.createFrom().item(Optional.of(settled))
-                    : queries.findTransfer(transferId));
+                    : queries.findTransfer(transferId, from));
         });
+    }
+
+    /** The account's partition is held back at a record this instance cannot apply: nothing was written. */
+    public static final class PartitionStalledException extends RuntimeException {
+        PartitionStalledException(String accountId) {
+            super("the partition of account " + accountId + " is stalled at a record this instance cannot apply", null, false, false);
+        }
     }
 
     /** The event could not be written to Kafka within the command timeout; nothing is acknowledged. */

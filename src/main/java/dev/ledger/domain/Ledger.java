@@ -27,9 +27,19 @@ public final class Ledger {
     }
 
     public static Decision apply(LedgerView state, LedgerEvent event) {
-        if (event.payload() instanceof Payload.FollowUp) {
-            return state.followUpApplied(event.eventId()) ? Decision.nothing(event, DUPLICATE) : followUp(state, event);
+        if (event.payload() instanceof Payload.FollowUp && state.followUpApplied(event.eventId())) {
+            return Decision.nothing(event, DUPLICATE);
         }
+        var payload = event.payload();
+        return switch (payload.type()) {
+            case TRANSFER_CREDIT_REQUESTED -> credit(state, event, (TransferCreditRequested) payload);
+            case TRANSFER_REFUND_REQUESTED -> refund(state, event, (TransferRefundRequested) payload);
+            case ACCOUNT_OPEN_REQUESTED, DEPOSIT_REQUESTED, WITHDRAWAL_REQUESTED, TRANSFER_REQUESTED -> command(state, event);
+        };
+    }
+
+    /** A client's command: applied once per command id, whatever the payload. */
+    private static Decision command(LedgerView state, LedgerEvent event) {
         // Command ids are derived from the Idempotency-Key and the account, so this reads this partition only.
         var earlier = state.command(event.commandId());
         if (earlier.isPresent()) {
@@ -63,9 +73,10 @@ public final class Ledger {
     }
 
     private static Decision transfer(LedgerView state, LedgerEvent event, TransferRequested request, Account from) {
-        // Only a transfer this sender requested counts: that one was written on this partition, in
-        // order. A transfer known but not requested yet came from its credit, read ahead by a replay.
-        var known = state.transfer(request.transferId()).filter(transfer -> transfer.from().equals(from.accountId()));
+        // This sender's transfer under this id, as this partition's order decides it; one known but
+        // not requested yet came from its credit, read ahead by a replay. Another sender's transfer
+        // under the same id is another transfer: no partition could tell which came first.
+        var known = state.transfer(request.transferId(), from.accountId());
         if (known.isPresent() && known.get().requested()) {
             return new Decision(event, rejected(Rejection.TRANSFER_ALREADY_EXISTS), List.of(), null,
                     CommandResult.of(event, Rejection.TRANSFER_ALREADY_EXISTS, null, null), List.of());
@@ -85,8 +96,8 @@ public final class Ledger {
     }
 
     /**
-     * Records a transfer that moved nothing, unless its id already names a transfer, which a
-     * rejected request must not overwrite.
+     * Records a transfer that moved nothing, unless this sender already has a transfer under this
+     * id, which a rejected request must not overwrite.
      *
      * @param currency the sender's currency, null when there is no such sender
      */
@@ -94,29 +105,30 @@ public final class Ledger {
                                            String currency) {
         var transfer = new Transfer(request.transferId(), event.accountId(), request.to(), request.amount(),
                 currency, TransferStatus.REJECTED, reason, true);
-        var toWrite = state.transfer(request.transferId()).isPresent() ? null : transfer;
+        var toWrite = state.transfer(request.transferId(), event.accountId()).isPresent() ? null : transfer;
         return new Decision(event, rejected(reason), List.of(), toWrite,
                 CommandResult.of(event, reason, null, transfer), List.of());
     }
 
-    private static Decision followUp(LedgerView state, LedgerEvent event) {
+    private static Decision credit(LedgerView state, LedgerEvent event, TransferCreditRequested credit) {
         var account = state.account(event.accountId());
-        if (event.payload() instanceof TransferCreditRequested credit) {
-            var transfer = state.transfer(credit.transferId()).orElseGet(() -> new Transfer(credit.transferId(),
-                    credit.from(), event.accountId(), credit.amount(), credit.currency(), TransferStatus.PENDING, null, false));
-            var failure = account.isEmpty() ? Rejection.ACCOUNT_NOT_FOUND
-                    : !account.get().currency().equals(credit.currency()) ? Rejection.CURRENCY_MISMATCH
-                    : !account.get().canAccept(credit.amount()) ? Rejection.BALANCE_LIMIT_EXCEEDED
-                    : null;
-            if (failure != null) {
-                return new Decision(event, rejected(failure), List.of(), transfer.withStatus(TransferStatus.PENDING, failure),
-                        null, List.of(LedgerEvent.refund(event, credit, failure)));
-            }
-            return new Decision(event, APPLIED, List.of(account.get().plus(credit.amount())),
-                    transfer.withStatus(TransferStatus.COMPLETED, null), null, List.of());
+        var transfer = state.transfer(credit.transferId(), credit.from()).orElseGet(() -> new Transfer(credit.transferId(),
+                credit.from(), event.accountId(), credit.amount(), credit.currency(), TransferStatus.PENDING, null, false));
+        var failure = account.isEmpty() ? Rejection.ACCOUNT_NOT_FOUND
+                : !account.get().currency().equals(credit.currency()) ? Rejection.CURRENCY_MISMATCH
+                : !account.get().canAccept(credit.amount()) ? Rejection.BALANCE_LIMIT_EXCEEDED
+                : null;
+        if (failure != null) {
+            return new Decision(event, rejected(failure), List.of(), transfer.withStatus(TransferStatus.PENDING, failure),
+                    null, List.of(LedgerEvent.refund(event, credit, failure)));
         }
-        var refund = (TransferRefundRequested) event.payload();
-        var transfer = state.transfer(refund.transferId()).orElseGet(() -> new Transfer(refund.transferId(),
+        return new Decision(event, APPLIED, List.of(account.get().plus(credit.amount())),
+                transfer.withStatus(TransferStatus.COMPLETED, null), null, List.of());
+    }
+
+    private static Decision refund(LedgerView state, LedgerEvent event, TransferRefundRequested refund) {
+        var account = state.account(event.accountId());
+        var transfer = state.transfer(refund.transferId(), event.accountId()).orElseGet(() -> new Transfer(refund.transferId(),
                 event.accountId(), refund.to(), refund.amount(), refund.currency(), TransferStatus.PENDING, refund.reason(), false));
         // The sender was debited by this transfer, so it exists; only a forged refund finds none.
         if (account.isEmpty()) {

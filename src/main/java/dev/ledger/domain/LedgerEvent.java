@@ -1,7 +1,9 @@
 package dev.ledger.domain;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * One record on the topic. The record key is {@link #accountId()}, so every event that changes an
@@ -24,8 +26,8 @@ public record LedgerEvent(String eventId, String accountId, String commandId, In
         Objects.requireNonNull(payload, "payload");
     }
 
-    public String type() {
-        return payload.getClass().getSimpleName();
+    public EventType type() {
+        return payload.type();
     }
 
     /** The follow-up that credits the receiver of a transfer; it goes to the receiver's partition. */
@@ -46,6 +48,9 @@ public record LedgerEvent(String eventId, String accountId, String commandId, In
      * is taken, so two senders racing with one id each get their own, distinct follow-ups.
      */
     private static String followUpId(String transferId, String sender, String step) {
-        return transferId + "/" + sender + "/" + step;
+        var id = transferId + "/" + sender + "/" + step;
+        // Two 64-character ids make a longer id than EventRules lets an event carry: those get a
+        // name-based UUID instead, as deterministic as the readable form.
+        return id.length() <= EventRules.MAX_ID_LENGTH ? id : UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

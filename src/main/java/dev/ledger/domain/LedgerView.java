@@ -7,7 +7,11 @@ public interface LedgerView {
 
     Optional<Account> account(String accountId);
 
-    Optional<Transfer> transfer(String transferId);
+    /**
+     * The transfer this sender made under this id. A transfer id is decided on its sender's
+     * partition only, so two senders may each use one id: each gets a transfer of its own.
+     */
+    Optional<Transfer> transfer(String transferId, String from);
 
     Optional<CommandResult> command(String commandId);
 

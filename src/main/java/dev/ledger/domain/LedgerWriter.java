@@ -5,6 +5,7 @@ public interface LedgerWriter {
 
     void putAccount(Account account);
 
+    /** Keyed by transfer id and sender, as {@link LedgerView#transfer} reads it. */
     void putTransfer(Transfer transfer);
 
     void putCommand(CommandResult command);

@@ -8,11 +8,18 @@ import java.util.Objects;
  */
 public sealed interface Payload {
 
+    EventType type();
+
     /** Opens the account named by the event's accountId. */
     record AccountOpenRequested(String owner, String currency) implements Payload {
         public AccountOpenRequested {
             Objects.requireNonNull(owner, "owner");
             currency = Currency.canonical(currency);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.ACCOUNT_OPEN_REQUESTED;
         }
     }
 
@@ -20,11 +27,21 @@ public sealed interface Payload {
         public DepositRequested {
             Amount.require(amount);
         }
+
+        @Override
+        public EventType type() {
+            return EventType.DEPOSIT_REQUESTED;
+        }
     }
 
     record WithdrawalRequested(long amount, String reference) implements Payload {
         public WithdrawalRequested {
             Amount.require(amount);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.WITHDRAWAL_REQUESTED;
         }
     }
 
@@ -34,6 +51,11 @@ public sealed interface Payload {
             Ids.require(transferId, "transferId");
             Ids.require(to, "to");
             Amount.require(amount);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.TRANSFER_REQUESTED;
         }
     }
 
@@ -50,6 +72,11 @@ public sealed interface Payload {
             Amount.require(amount);
             currency = Currency.canonical(currency);
         }
+
+        @Override
+        public EventType type() {
+            return EventType.TRANSFER_CREDIT_REQUESTED;
+        }
     }
 
     /** Gives a debited transfer back to the event's account (the sender) after its credit failed. */
@@ -61,6 +88,11 @@ public sealed interface Payload {
             Amount.require(amount);
             currency = Currency.canonical(currency);
             Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.TRANSFER_REFUND_REQUESTED;
         }
     }
 }

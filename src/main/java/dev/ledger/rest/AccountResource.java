@@ -2,7 +2,7 @@ package dev.ledger.rest;
 
 import dev.ledger.command.CommandGateway;
 import dev.ledger.domain.Payload;
-import dev.ledger.state.LedgerQueries;
+import dev.ledger.pipeline.LedgerQueries;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;

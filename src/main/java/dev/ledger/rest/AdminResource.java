@@ -1,7 +1,7 @@
 package dev.ledger.rest;
 
 import dev.ledger.config.LedgerConfig;
-import dev.ledger.state.LedgerQueries;
+import dev.ledger.pipeline.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,7 +1,7 @@
 package dev.ledger.rest;
 
-import dev.ledger.command.Completions;
-import dev.ledger.state.LedgerQueries;
+import dev.ledger.command.Outcomes;
+import dev.ledger.pipeline.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -18,11 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CommandResource {
 
     private final LedgerQueries queries;
-    private final Completions completions;
+    private final Outcomes outcomes;
 
-    CommandResource(LedgerQueries queries, Completions completions) {
+    CommandResource(LedgerQueries queries, Outcomes outcomes) {
         this.queries = queries;
-        this.completions = completions;
+        this.outcomes = outcomes;
     }
 
     /** APPLIED or REJECTED once applied; PENDING while this instance knows it is on the topic but not applied. */
@@ -35,7 +35,7 @@ public class CommandResource {
                 return Response.ok(new CommandStatus(id, result.applied() ? "APPLIED" : "REJECTED",
                         result.applied() ? null : result.rejection().name(), Replies.location(result))).build();
             }
-            if (completions.inFlight(id)) {
+            if (outcomes.inFlight(id)) {
                 return Response.ok(CommandStatus.pending(id)).build();
             }
             return Problems.of(404, "command-not-found", "No such command",

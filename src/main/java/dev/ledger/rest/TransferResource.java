@@ -5,7 +5,7 @@ import dev.ledger.command.CommandGateway.Accepted;
 import dev.ledger.command.CommandGateway.Decided;
 import dev.ledger.domain.Payload;
 import dev.ledger.domain.Rejection;
-import dev.ledger.state.LedgerQueries;
+import dev.ledger.pipeline.LedgerQueries;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -65,7 +65,7 @@ public class TransferResource {
             if (result.transfer().status().settled()) {
                 return Uni.createFrom().item(Replies.transfer(result.transfer()));
             }
-            return gateway.settled(transferId, started)
+            return gateway.settled(transferId, body.from(), started)
                     .map(transfer -> Replies.transfer(transfer.orElse(result.transfer())));
         });
     }

@@ -967,19 +967,52 @@ class LedgerTest {
     // The in-test store
 
     /** A {@link LedgerView} over maps that takes each decision's changes as the real stores do. */
-    static final class Store extends LedgerMaps {
+    static final class Store implements LedgerView, LedgerWriter {
 
-        final Map<String, Account> accounts;
-        final Map<String, Transfer> transfers;
+        final Map<String, Account> accounts = new HashMap<>();
+        /** By transfer id and sender, as the real stores key them. */
+        final Map<List<String>, Transfer> transfers = new HashMap<>();
+        private final Map<String, CommandResult> commands = new HashMap<>();
+        private final Set<String> appliedFollowUps = new HashSet<>();
 
-        Store() {
-            this(new HashMap<>(), new HashMap<>());
+        @Override
+        public Optional<Account> account(String accountId) {
+            return Optional.ofNullable(accounts.get(accountId));
         }
 
-        private Store(Map<String, Account> accounts, Map<String, Transfer> transfers) {
-            super(accounts, transfers, new HashMap<>(), new HashSet<>());
-            this.accounts = accounts;
-            this.transfers = transfers;
+        @Override
+        public Optional<Transfer> transfer(String transferId, String from) {
+            return Optional.ofNullable(transfers.get(List.of(transferId, from)));
+        }
+
+        @Override
+        public Optional<CommandResult> command(String commandId) {
+            return Optional.ofNullable(commands.get(commandId));
+        }
+
+        @Override
+        public boolean followUpApplied(String eventId) {
+            return appliedFollowUps.contains(eventId);
+        }
+
+        @Override
+        public void putAccount(Account account) {
+            accounts.put(account.accountId(), account);
+        }
+
+        @Override
+        public void putTransfer(Transfer transfer) {
+            transfers.put(List.of(transfer.transferId(), transfer.from()), transfer);
+        }
+
+        @Override
+        public void putCommand(CommandResult command) {
+            commands.put(command.commandId(), command);
+        }
+
+        @Override
+        public void markFollowUpApplied(String eventId) {
+            appliedFollowUps.add(eventId);
         }
 
         void seed(Account account) {
@@ -1007,9 +1040,11 @@ class LedgerTest {
             return accounts.get(accountId);
         }
 
+        /** The transfer the API shows for this id. */
         Transfer transferNamed(String transferId) {
-            assertThat(transfers).containsKey(transferId);
-            return transfers.get(transferId);
+            var shown = Transfers.shown(transfers.values().stream().filter(transfer -> transfer.transferId().equals(transferId)).toList());
+            assertThat(shown).as("transfer " + transferId).isPresent();
+            return shown.get();
         }
 
         Map<String, Long> balances() {

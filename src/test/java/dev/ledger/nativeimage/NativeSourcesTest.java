@@ -101,9 +101,9 @@ class NativeSourcesTest {
     @Test
     void everyTypeTheServiceReadsOrWritesAsJsonIsRegisteredForReflection() {
         Set<Class<?>> roots = new LinkedHashSet<>();
-        // Events: the payloads and the envelope around them (dev.ledger.messaging.EventCodec).
+        // Events: the payloads and the envelope around them (dev.ledger.pipeline.EventCodec).
         roots.addAll(permitted(Payload.class));
-        roots.add(load("dev.ledger.messaging.EventCodec$Envelope"));
+        roots.add(load("dev.ledger.pipeline.EventCodec$Envelope"));
         // Group mode's snapshots, kept as JSON text in PostgreSQL and sent through NOTIFY (Snapshots).
         roots.add(dev.ledger.domain.Account.class);
         roots.add(dev.ledger.domain.Transfer.class);

@@ -1,0 +1,497 @@
+package dev.ledger.group;
+
+import dev.ledger.command.Outcomes;
+import dev.ledger.config.LedgerConfig;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.Decision;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import dev.ledger.group.PgBatchStore.BatchChanges;
+import dev.ledger.group.PgBatchStore.PendingFollowUp;
+import dev.ledger.pipeline.ConsumerMetrics;
+import dev.ledger.pipeline.DeadLetters;
+import dev.ledger.pipeline.EventCodec;
+import dev.ledger.pipeline.EventPublisher;
+import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.InvalidRecordException;
+import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.StalledPartitions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Group mode's consumer: instances share one consumer group, and each applies the batches of its
+ * partitions into PostgreSQL, one transaction per batch that also records where each partition
+ * resumes. A partition is read only once it has been positioned at those recorded offsets, so a
+ * crash or rebalance at any point neither loses nor repeats an event; offsets committed to Kafka
+ * only feed lag monitoring.
+ *
+ * <p>Failures: the database or the broker being away fails the whole batch, which is read again
+ * from the recorded offsets after a pause. A record the database refuses (a data or constraint
+ * error) fails only its partition: the batch is applied again partition by partition, halving,
+ * until the one record is found; the records before it are applied, and the partition is held
+ * at it and tried again with backoff, while the other partitions go on.
+ */
+@ApplicationScoped
+public class GroupConsumer implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = Logger.getLogger(GroupConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration DATABASE = Duration.ofSeconds(30);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration LONGEST_STALL_RETRY = Duration.ofMinutes(1);
+    /** SQLSTATE classes that a record's data causes, not the database's state: data, integrity, limits, raised by a trigger. */
+    private static final Set<String> RECORD_ERRORS = Set.of("22", "23", "54", "P0");
+
+    private final EventTopic topic;
+    private final LedgerConfig config;
+    private final RecordPipeline pipeline;
+    private final EventCodec codec;
+    private final PgBatchStore store;
+    private final Outcomes outcomes;
+    private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final ConsumerMetrics metrics;
+    private final StalledPartitions stalled;
+
+    /** Partitions assigned and positioned: applied here. */
+    private final Set<Integer> applying = ConcurrentHashMap.newKeySet();
+    /** Assigned, paused until seeked to their recorded offsets (the database may be away when they arrive). */
+    private final Set<TopicPartition> unpositioned = new HashSet<>();
+    /** Held at a record the database refuses; paused until their next try. */
+    private final Map<TopicPartition, Hold> held = new HashMap<>();
+    private volatile boolean running;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+    private long nextPositioning = System.nanoTime();
+    private long nextRepublish = System.nanoTime();
+
+    GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
+                  Outcomes outcomes, EventPublisher publisher, DeadLetters deadLetters, ConsumerMetrics metrics,
+                  StalledPartitions stalled) {
+        this.topic = topic;
+        this.config = config;
+        this.pipeline = pipeline;
+        this.codec = codec;
+        this.store = store;
+        this.outcomes = outcomes;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.stalled = stalled;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    /** The partitions this consumer applies now. */
+    Set<Integer> applyingPartitions() {
+        return Set.copyOf(applying);
+    }
+
+    void start() {
+        start(config.group().consumerGroup());
+    }
+
+    /** Joins {@code consumerGroup}: the configured one, or in tests a second group over the same database. */
+    void start(String consumerGroup) {
+        var settings = new HashMap<>(topic.clientConfig(ConsumerConfig.configNames()));
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A batch costs a few round trips to PostgreSQL whatever its size: large batches amortise them
+        // (BENCHMARKS.md: 500 gave about 11,000 events/s, 5,000 about 26,000). Under light load a poll
+        // returns what has arrived, so small batches keep latency low.
+        settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        // A dead instance's partitions wait for its session to expire: keep that short (Kafka's default is 45 s).
+        settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        applying.clear();
+        consumer.subscribe(List.of(config.topic()), this);
+        running = true;
+        thread = new Thread(this::run, "ledger-group");
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                positionAssignedPartitions();
+                retryHeldPartitions();
+                var records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    applyPoll(records);
+                }
+                republishOverdueFollowUps();
+            } catch (WakeupException e) {
+                // stop() woke us up
+            } catch (PgBatchStore.StaleBatchException e) {
+                LOG.warnf("Dropped a batch: %s; resuming from the recorded offsets", e.getMessage());
+                resumeFromRecordedOffsets();
+            } catch (RuntimeException e) {
+                LOG.errorf("Applying a batch failed; resuming from the recorded offsets in %d ms: %s", RETRY.toMillis(), e);
+                nextPositioning = System.nanoTime() + RETRY.toNanos();
+                resumeFromRecordedOffsets();
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Partitions: assigned, positioned, held
+
+    /** Nothing is read in the rebalance callback itself: the partitions wait, paused, to be positioned. */
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        consumer.pause(partitions);
+        unpositioned.addAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        for (var partition : partitions) {
+            applying.remove(partition.partition());
+            unpositioned.remove(partition);
+            if (held.remove(partition) != null) {
+                stalled.release(partition.partition());
+            }
+        }
+    }
+
+    /**
+     * Seeks each newly assigned partition to where the last applying transaction left it and
+     * publishes its outbox, then lets it be read; until the database answers, it stays paused.
+     */
+    private void positionAssignedPartitions() {
+        if (unpositioned.isEmpty() || System.nanoTime() - nextPositioning < 0) {
+            return;
+        }
+        var numbers = unpositioned.stream().map(TopicPartition::partition).toList();
+        try {
+            var recorded = store.nextOffsets(config.topic(), numbers).await().atMost(DATABASE);
+            for (var partition : unpositioned) {
+                var next = recorded.get(partition.partition());
+                if (next == null) {
+                    consumer.seekToBeginning(List.of(partition));
+                } else {
+                    consumer.seek(partition, next);
+                }
+            }
+            republish(store.claimPending(numbers, Duration.ZERO).await().atMost(DATABASE));
+        } catch (RuntimeException e) {
+            LOG.warnf("Cannot position partitions %s yet, retrying in %d ms: %s", numbers, RETRY.toMillis(), e.getMessage());
+            nextPositioning = System.nanoTime() + RETRY.toNanos();
+            return;
+        }
+        consumer.resume(unpositioned);
+        applying.addAll(numbers);
+        unpositioned.clear();
+        LOG.infof("This instance now applies partitions %s of %s", applying, config.topic());
+    }
+
+    /** Nothing of a failed batch was written: every partition is read again from where the database says. */
+    private void resumeFromRecordedOffsets() {
+        // A held partition being tried again goes back to waiting at its record.
+        held.forEach((partition, hold) -> hold.retrying = false);
+        consumer.pause(held.keySet());
+        var assigned = new HashSet<>(consumer.assignment());
+        assigned.removeAll(held.keySet());
+        consumer.pause(assigned);
+        unpositioned.addAll(assigned);
+        assigned.forEach(partition -> applying.remove(partition.partition()));
+    }
+
+    /** A held partition is tried again from its record once its backoff has passed. */
+    private void retryHeldPartitions() {
+        long now = System.nanoTime();
+        for (var entry : held.entrySet()) {
+            var hold = entry.getValue();
+            if (!hold.retrying && now - hold.retryAt >= 0) {
+                hold.retrying = true;
+                consumer.seek(entry.getKey(), hold.offset);
+                consumer.resume(List.of(entry.getKey()));
+            }
+        }
+    }
+
+    private void hold(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
+        var partition = new TopicPartition(record.topic(), record.partition());
+        var previous = held.get(partition);
+        var backoff = previous == null || previous.offset != record.offset() ? RETRY
+                : min(previous.backoff.multipliedBy(2), LONGEST_STALL_RETRY);
+        held.put(partition, new Hold(record.offset(), backoff, System.nanoTime() + backoff.toNanos()));
+        consumer.pause(List.of(partition));
+        stalled.stall(record.partition(), record.offset(), cause);
+    }
+
+    private void released(Collection<Integer> appliedPartitions) {
+        if (held.isEmpty()) {
+            return;
+        }
+        held.keySet().removeIf(partition -> {
+            boolean through = appliedPartitions.contains(partition.partition()) && held.get(partition).retrying;
+            if (through) {
+                stalled.release(partition.partition());
+            }
+            return through;
+        });
+    }
+
+    /** Where a held partition waits, and when it is tried again. */
+    private static final class Hold {
+        final long offset;
+        final Duration backoff;
+        final long retryAt;
+        boolean retrying;
+
+        Hold(long offset, Duration backoff, long retryAt) {
+            this.offset = offset;
+            this.backoff = backoff;
+            this.retryAt = retryAt;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Applying
+
+    private void applyPoll(ConsumerRecords<byte[], byte[]> records) {
+        var reads = new ArrayList<Read>(records.count());
+        var copies = new ArrayList<Uni<Void>>();
+        for (var record : records) {
+            try {
+                reads.add(new Read(record, pipeline.read(record.key(), record.value())));
+            } catch (InvalidRecordException e) {
+                reads.add(new Read(record, null));
+                copies.add(skip(record, e));
+            }
+        }
+        if (!copies.isEmpty()) {
+            Uni.join().all(copies).andFailFast().await().atMost(DATABASE);
+        }
+        try {
+            applyBatch(reads);
+        } catch (RuntimeException e) {
+            if (!refusedRecord(e)) {
+                throw e;
+            }
+            var byPartition = new LinkedHashMap<Integer, List<Read>>();
+            reads.forEach(read -> byPartition.computeIfAbsent(read.record().partition(), p -> new ArrayList<>()).add(read));
+            byPartition.values().forEach(this::applyUpToRefusedRecord);
+        }
+    }
+
+    /**
+     * One partition's records, in order, in halves until the refused record is alone: everything
+     * before it is applied, and its partition is held at it.
+     *
+     * @return whether every record was applied
+     */
+    private boolean applyUpToRefusedRecord(List<Read> reads) {
+        try {
+            applyBatch(reads);
+            return true;
+        } catch (RuntimeException e) {
+            if (!refusedRecord(e)) {
+                throw e;
+            }
+            if (reads.size() == 1) {
+                hold(reads.get(0).record(), e);
+                return false;
+            }
+            int half = reads.size() / 2;
+            return applyUpToRefusedRecord(reads.subList(0, half)) && applyUpToRefusedRecord(reads.subList(half, reads.size()));
+        }
+    }
+
+    private void applyBatch(List<Read> reads) {
+        var events = reads.stream().filter(read -> read.event() != null).toList();
+        var state = store.load(ids(events, Ids.ACCOUNTS), ids(events, Ids.TRANSFERS), ids(events, Ids.COMMANDS),
+                        ids(events, Ids.FOLLOW_UPS))
+                .await().atMost(DATABASE);
+        var decisions = new ArrayList<Decision>(events.size());
+        var decidedFollowUps = new ArrayList<PendingFollowUp>();
+        var seenFollowUps = new HashSet<String>();
+        var announcements = new ArrayList<String>();
+        var copies = new ArrayList<Uni<Void>>();
+        for (var read : events) {
+            Decision decision;
+            try {
+                decision = RecordPipeline.decide(state, read.event());
+            } catch (InvalidRecordException e) {
+                copies.add(skip(read.record(), e));
+                continue;
+            }
+            decision.writeTo(state);
+            decisions.add(decision);
+            if (decision.isFollowUp()) {
+                seenFollowUps.add(read.event().eventId());
+            }
+            for (var followUp : decision.followUps()) {
+                decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
+                        new String(codec.encode(followUp), StandardCharsets.UTF_8)));
+            }
+            announcements.addAll(PgNotifications.of(decision, storedCommand(state, decision)));
+        }
+        if (!copies.isEmpty()) {
+            Uni.join().all(copies).andFailFast().await().atMost(DATABASE);
+        }
+        var nextOffsets = offsets(reads, true);
+        store.write(config.topic(), state, new BatchChanges(decidedFollowUps, seenFollowUps, offsets(reads, false),
+                        nextOffsets, announcements))
+                .await().atMost(DATABASE);
+
+        released(nextOffsets.keySet());
+        for (var decision : decisions) {
+            metrics.applied(decision.outcome());
+            outcomes.applied(decision, storedCommand(state, decision));
+        }
+        publish(decisions.stream().flatMap(decision -> decision.followUps().stream()).toList());
+        commitForMonitoring(nextOffsets);
+    }
+
+    private static CommandResult storedCommand(BatchState state, Decision decision) {
+        return decision.isFollowUp() ? null : state.command(decision.event().commandId()).orElse(null);
+    }
+
+    private Uni<Void> skip(ConsumerRecord<byte[], byte[]> record, InvalidRecordException why) {
+        metrics.skipped(why.reason());
+        LOG.warnf("Skipped record %s-%d@%d (%s), copied to %s: %s", record.topic(), record.partition(), record.offset(),
+                why.reason().tag(), config.deadLetterTopic(), why.getMessage());
+        return deadLetters.copy(record, why.reason(), why.getMessage());
+    }
+
+    /** Whether a failure is the database refusing a record's data, rather than the database or broker being away. */
+    private static boolean refusedRecord(Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException refused && refused.getSqlState() != null && refused.getSqlState().length() == 5) {
+                return RECORD_ERRORS.contains(refused.getSqlState().substring(0, 2));
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Follow-ups
+
+    /**
+     * Publishes follow-ups with backpressure and waits for the broker; those it acknowledged leave the
+     * outbox, so only those it did not are ever published again.
+     */
+    private void publish(List<LedgerEvent> followUps) {
+        if (followUps.isEmpty()) {
+            return;
+        }
+        var written = publisher.publishFollowUps(followUps).await().atMost(DATABASE);
+        store.written(written).await().atMost(DATABASE);
+    }
+
+    /** Follow-ups still in the outbox a while after they were decided: their publication failed. */
+    private void republishOverdueFollowUps() {
+        var retry = config.group().followUpRetry();
+        if (System.nanoTime() - nextRepublish < 0 || applying.isEmpty()) {
+            return;
+        }
+        nextRepublish = System.nanoTime() + retry.toNanos();
+        republish(store.claimPending(Set.copyOf(applying), retry).await().atMost(DATABASE));
+    }
+
+    private void republish(List<String> events) {
+        publish(events.stream().map(event -> codec.decode(event.getBytes(StandardCharsets.UTF_8))).toList());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Per partition, the batch's first offset, or the offset after its last. */
+    private static Map<Integer, Long> offsets(List<Read> reads, boolean next) {
+        var offsets = new HashMap<Integer, Long>();
+        for (var read : reads) {
+            var record = read.record();
+            if (next) {
+                offsets.merge(record.partition(), record.offset() + 1, Math::max);
+            } else {
+                offsets.merge(record.partition(), record.offset(), Math::min);
+            }
+        }
+        return offsets;
+    }
+
+    private void commitForMonitoring(Map<Integer, Long> nextOffsets) {
+        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
+        nextOffsets.forEach((partition, offset) -> offsets.put(new TopicPartition(config.topic(), partition), new OffsetAndMetadata(offset)));
+        consumer.commitAsync(offsets, null);
+        for (var partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition.partition(), lag));
+        }
+    }
+
+    /** The ids a batch's events read, by kind, to load their rows in one query each. */
+    private enum Ids {
+        ACCOUNTS, TRANSFERS, COMMANDS, FOLLOW_UPS;
+
+        void addOf(LedgerEvent event, Set<String> ids) {
+            switch (this) {
+                case ACCOUNTS -> ids.add(event.accountId());
+                case COMMANDS -> ids.add(event.commandId());
+                case FOLLOW_UPS -> {
+                    if (event.payload() instanceof Payload.FollowUp) {
+                        ids.add(event.eventId());
+                    }
+                }
+                case TRANSFERS -> {
+                    if (event.payload() instanceof Payload.TransferRequested transfer) {
+                        ids.add(transfer.transferId());
+                    } else if (event.payload() instanceof Payload.FollowUp followUp) {
+                        ids.add(followUp.transferId());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Set<String> ids(List<Read> reads, Ids kind) {
+        var ids = new HashSet<String>();
+        reads.forEach(read -> kind.addOf(read.event(), ids));
+        return ids;
+    }
+
+    private static Duration min(Duration one, Duration other) {
+        return one.compareTo(other) <= 0 ? one : other;
+    }
+
+    /** A polled record and its event, or null when it may not be applied (already counted and copied). */
+    private record Read(ConsumerRecord<byte[], byte[]> record, LedgerEvent event) {
+    }
+
+    void stop() throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,283 @@
+package dev.ledger.group;
+
+import dev.ledger.domain.Account;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.Rejection;
+import dev.ledger.domain.Transfer;
+import dev.ledger.domain.TransferStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Group mode's writes, by hand-written statements: a batch's rows are read with one query per
+ * table and written with one multi-row statement per table, all in one transaction with the
+ * partitions' next offsets. The statements of a load, and those of a write, are pipelined on their
+ * connection, so a batch costs a few round trips whatever its size (see BENCHMARKS.md).
+ */
+@ApplicationScoped
+public class PgBatchStore {
+
+    /** The channel on which committed batches name what they applied: see {@link PgNotifications}. */
+    public static final String CHANNEL = "ledger_applied";
+
+    /** Looked up on use: in replay mode the datasource is inactive and its pool must not be touched. */
+    private final Instance<Pool> pools;
+
+    PgBatchStore(Instance<Pool> pools) {
+        this.pools = pools;
+    }
+
+    /** A follow-up to keep in the outbox until it is applied. */
+    public record PendingFollowUp(String eventId, int sourcePartition, String event) {
+    }
+
+    /**
+     * What one batch changed, beyond the state: the outbox and the consumed positions.
+     *
+     * @param firstOffsets per partition, the offset of the batch's first record
+     * @param nextOffsets per partition, the offset after the batch's last record
+     */
+    public record BatchChanges(List<PendingFollowUp> decidedFollowUps, Set<String> seenFollowUps,
+                               Map<Integer, Long> firstOffsets, Map<Integer, Long> nextOffsets, List<String> notifications) {
+    }
+
+    /** Another consumer already applied part of the batch (a zombie after a rebalance): nothing was written. */
+    public static final class StaleBatchException extends RuntimeException {
+        StaleBatchException(Set<Integer> partitions) {
+            super("partitions " + partitions + " were applied past this batch by another consumer", null, false, false);
+        }
+    }
+
+    /**
+     * The rows a batch reads. The four queries go out together on one connection, which pipelines
+     * them: one round trip instead of four.
+     */
+    public Uni<BatchState> load(Set<String> accountIds, Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
+        return pools.get().withConnection(connection -> Uni.combine().all().unis(
+                        select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
+                                accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
+                                        row.getLong(4)), Account::accountId),
+                        select(connection, "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
+                                + "from transfers where transfer_id = any($1)", transferIds, PgBatchStore::transfer, BatchState.TransferKey::of),
+                        select(connection, "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
+                                + "transfer_snapshot from commands where command_id = any($1)", commandIds,
+                                PgBatchStore::command, CommandResult::commandId),
+                        select(connection, "select event_id from applied_follow_ups where event_id = any($1)", followUpIds,
+                                row -> row.getString(0), Function.identity()))
+                .asTuple()
+                .map(rows -> new BatchState(rows.getItem1(), rows.getItem2(), rows.getItem3(), rows.getItem4().keySet())));
+    }
+
+    private static <K, T> Uni<Map<K, T>> select(SqlClient client, String sql, Set<String> ids, Function<Row, T> read,
+                                                 Function<T, K> key) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery(sql).execute(arrays(ids.toArray(String[]::new))).map(rows -> {
+            var result = new HashMap<K, T>();
+            for (var row : rows) {
+                var value = read.apply(row);
+                result.put(key.apply(value), value);
+            }
+            return result;
+        });
+    }
+
+    static Transfer transfer(Row row) {
+        var reason = row.getString(6);
+        return new Transfer(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
+                TransferStatus.valueOf(row.getString(5)), reason == null ? null : Rejection.valueOf(reason), row.getBoolean(7));
+    }
+
+    static CommandResult command(Row row) {
+        return JsonColumns.toResult(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                row.getString(5), row.getString(6));
+    }
+
+    /**
+     * Writes a batch's changes, outbox and offsets in one transaction; notifications go out on
+     * commit. The statements are sent together and the connection pipelines them, in this order,
+     * so the transaction costs a couple of round trips whatever its size. The offsets go first and
+     * only forward: if another consumer already recorded a partition past this batch's start, the
+     * transaction is rolled back with {@link StaleBatchException}.
+     */
+    public Uni<Void> write(String topic, BatchState state, BatchChanges changes) {
+        return pools.get().withTransaction(tx -> Uni.combine().all().unis(List.of(
+                        advanceOffsets(tx, topic, changes),
+                        upsertAccounts(tx, state.changedAccounts.values()),
+                        upsertTransfers(tx, state.changedTransfers.values()),
+                        insertCommands(tx, state.newCommands.values()),
+                        run(tx, "insert into applied_follow_ups (event_id) select unnest($1::text[]) on conflict do nothing",
+                                state.newlyAppliedFollowUps.isEmpty(), arrays(strings(state.newlyAppliedFollowUps))),
+                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
+                                        + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
+                                changes.decidedFollowUps().isEmpty(), arrays(
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
+                                        changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()))),
+                        run(tx, "delete from pending_follow_ups where event_id = any($1)",
+                                changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
+                        run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
+                                changes.notifications().isEmpty(), arrays(strings(changes.notifications())))))
+                .discardItems());
+    }
+
+    private static Uni<Void> advanceOffsets(SqlClient tx, String topic, BatchChanges changes) {
+        var partitions = changes.nextOffsets().keySet().toArray(Integer[]::new);
+        var next = new Long[partitions.length];
+        var first = new Long[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            next[i] = changes.nextOffsets().get(partitions[i]);
+            first[i] = changes.firstOffsets().get(partitions[i]);
+        }
+        return tx.preparedQuery("insert into partition_offsets (topic, partition, next_offset) "
+                        + "select $4, p, n from unnest($1::int4[], $2::int8[]) as batch(p, n) "
+                        + "on conflict (topic, partition) do update set next_offset = excluded.next_offset "
+                        + "where partition_offsets.next_offset <= "
+                        + "(select f from unnest($1::int4[], $3::int8[]) as starts(sp, f) where sp = excluded.partition) "
+                        + "returning partition")
+                .execute(arrays(partitions, next, first).addValue(topic))
+                .map(rows -> {
+                    var advanced = new HashSet<Integer>();
+                    rows.forEach(row -> advanced.add(row.getInteger(0)));
+                    var stale = new TreeSet<>(changes.nextOffsets().keySet());
+                    stale.removeAll(advanced);
+                    if (!stale.isEmpty()) {
+                        throw new StaleBatchException(stale);
+                    }
+                    return advanced;
+                })
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> upsertAccounts(SqlClient tx, Collection<Account> accounts) {
+        return run(tx, "insert into accounts (account_id, owner, currency, balance, version) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[]) "
+                        + "on conflict (account_id) do update set balance = excluded.balance, version = excluded.version",
+                accounts.isEmpty(), arrays(
+                        strings(accounts.stream().map(Account::accountId).toList()),
+                        strings(accounts.stream().map(Account::owner).toList()),
+                        strings(accounts.stream().map(Account::currency).toList()),
+                        accounts.stream().map(Account::balance).toArray(Long[]::new),
+                        accounts.stream().map(Account::version).toArray(Long[]::new)));
+    }
+
+    /**
+     * A transfer's debit and its credit (or refund) are applied on different partitions, so possibly
+     * by two batches at once, each from the row as it stood when it started: a credit is read before
+     * its debit is committed when a replay instance on the topic publishes it. Each write therefore
+     * merges into the row instead of replacing it, as the rules do in order: a settled status never
+     * goes back to PENDING, {@code requested} is never unset, the first reason stays.
+     */
+    private static Uni<Void> upsertTransfers(SqlClient tx, Collection<Transfer> transfers) {
+        return run(tx, "insert into transfers (transfer_id, from_account, to_account, amount, currency, status, reason, requested) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], "
+                        + "$7::text[], $8::bool[]) "
+                        + "on conflict (transfer_id, from_account) do update set "
+                        + "to_account = excluded.to_account, amount = excluded.amount, currency = excluded.currency, "
+                        + "status = case when excluded.status = 'PENDING' then transfers.status else excluded.status end, "
+                        + "reason = coalesce(transfers.reason, excluded.reason), "
+                        + "requested = transfers.requested or excluded.requested",
+                transfers.isEmpty(), arrays(
+                        strings(transfers.stream().map(Transfer::transferId).toList()),
+                        strings(transfers.stream().map(Transfer::from).toList()),
+                        strings(transfers.stream().map(Transfer::to).toList()),
+                        transfers.stream().map(Transfer::amount).toArray(Long[]::new),
+                        strings(transfers.stream().map(Transfer::currency).toList()),
+                        strings(transfers.stream().map(transfer -> transfer.status().name()).toList()),
+                        strings(transfers.stream().map(transfer -> name(transfer.reason())).toList()),
+                        transfers.stream().map(Transfer::requested).toArray(Boolean[]::new)));
+    }
+
+    private static Uni<Void> insertCommands(SqlClient tx, Collection<CommandResult> commands) {
+        return run(tx, "insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, "
+                        + "account_snapshot, transfer_snapshot) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) "
+                        + "on conflict do nothing",
+                commands.isEmpty(), arrays(
+                        strings(commands.stream().map(CommandResult::commandId).toList()),
+                        strings(commands.stream().map(CommandResult::accountId).toList()),
+                        strings(commands.stream().map(CommandResult::idempotencyKey).toList()),
+                        strings(commands.stream().map(CommandResult::requestHash).toList()),
+                        strings(commands.stream().map(command -> name(command.rejection())).toList()),
+                        strings(commands.stream().map(command -> JsonColumns.write(command.account())).toList()),
+                        strings(commands.stream().map(command -> JsonColumns.write(command.transfer())).toList())));
+    }
+
+    private static String name(Rejection rejection) {
+        return rejection == null ? null : rejection.name();
+    }
+
+    private static Uni<Void> run(SqlClient tx, String sql, boolean nothingToDo, Tuple parameters) {
+        if (nothingToDo) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery(sql).execute(parameters).replaceWithVoid();
+    }
+
+    /**
+     * One array parameter per argument. Typed {@code Object[]...} so that a single array stays one
+     * parameter: {@code Tuple.of} or {@code List.of} would spread its elements.
+     */
+    private static Tuple arrays(Object[]... arrays) {
+        var tuple = Tuple.tuple();
+        for (var array : arrays) {
+            tuple.addValue(array);
+        }
+        return tuple;
+    }
+
+    private static String[] strings(Collection<String> values) {
+        return values.toArray(String[]::new);
+    }
+
+    /** Follow-ups the broker has acknowledged leave the outbox: they are on the topic for good, and applied once. */
+    public Uni<Void> written(Collection<String> followUpIds) {
+        return run(pools.get(), "delete from pending_follow_ups where event_id = any($1)", followUpIds.isEmpty(),
+                arrays(strings(followUpIds)));
+    }
+
+    /** Where each partition's consumption resumes: the offset the last applying transaction recorded. */
+    public Uni<Map<Integer, Long>> nextOffsets(String topic, Collection<Integer> partitions) {
+        return pools.get().preparedQuery("select partition, next_offset from partition_offsets where topic = $2 and partition = any($1)")
+                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(topic))
+                .map(rows -> {
+                    var result = new HashMap<Integer, Long>();
+                    rows.forEach(row -> result.put(row.getInteger(0), row.getLong(1)));
+                    return result;
+                });
+    }
+
+    /**
+     * Takes the outbox entries of these partitions to publish now: all of them (just assigned), or
+     * those published longer than {@code olderThan} ago; marks them published.
+     */
+    public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan) {
+        var before = OffsetDateTime.now(ZoneOffset.UTC).minus(olderThan);
+        return pools.get().preparedQuery("update pending_follow_ups set published_at = now() "
+                        + "where source_partition = any($1) and published_at <= $2 returning event")
+                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(before))
+                .map(rows -> {
+                    var events = new ArrayList<String>();
+                    rows.forEach(row -> events.add(row.getString(0)));
+                    return events;
+                });
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ledger.pipeline;
+
+import dev.ledger.domain.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * What consumers report, in either mode: applied events, skipped records, lag, replay progress.
+ * A singleton, so that consumers, which report every event, call it without a client proxy.
+ */
+@Singleton
+public class ConsumerMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter applied;
+    private final Counter rejected;
+    private final Counter duplicates;
+    private final Map<InvalidRecordException.Reason, Counter> skipped = new EnumMap<>(InvalidRecordException.Reason.class);
+    private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
+
+    ConsumerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.applied = outcome("applied");
+        this.rejected = outcome("rejected");
+        this.duplicates = outcome("duplicate");
+        for (var reason : InvalidRecordException.Reason.values()) {
+            skipped.put(reason, Counter.builder("ledger.records.skipped")
+                    .description("Records on the topic that are not applicable events: skipped, never applied")
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+    }
+
+    private Counter outcome(String outcome) {
+        return Counter.builder("ledger.events.applied")
+                .description("Events consumed from the topic and run through the ledger's rules, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    public void applied(Outcome outcome) {
+        (outcome instanceof Outcome.Applied ? applied : outcome instanceof Outcome.Rejected ? rejected : duplicates).increment();
+    }
+
+    public void skipped(InvalidRecordException.Reason reason) {
+        skipped.get(reason).increment();
+    }
+
+    public void lag(int partition, long records) {
+        lag.computeIfAbsent(partition, p -> {
+            var value = new AtomicLong();
+            Gauge.builder("ledger.consumer.lag", value, AtomicLong::get)
+                    .description("Records on the topic not yet applied by this instance")
+                    .tag("partition", Integer.toString(p))
+                    .register(registry);
+            return value;
+        }).set(records);
+    }
+
+    public void replayProgress(Supplier<Number> fraction) {
+        Gauge.builder("ledger.replay.progress", fraction)
+                .description("Share of the topic, as it stood at start, that replay has applied (1 = caught up)")
+                .register(registry);
+    }
+}

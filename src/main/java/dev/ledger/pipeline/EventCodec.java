@@ -1,0 +1,98 @@
+package dev.ledger.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ledger.config.JsonStrictness;
+import dev.ledger.domain.EventType;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The topic's wire format: a JSON envelope whose {@code type} names the payload in {@code data}.
+ * It keeps its own mapper so that the event format never changes with the REST API's settings.
+ * The reflection list below is the one copy of {@link EventType}'s list that an annotation needs;
+ * a test checks that the two agree.
+ */
+@Singleton
+@RegisterForReflection(targets = {Payload.AccountOpenRequested.class, Payload.DepositRequested.class,
+        Payload.WithdrawalRequested.class, Payload.TransferRequested.class, Payload.TransferCreditRequested.class,
+        Payload.TransferRefundRequested.class})
+public final class EventCodec {
+
+    static final Map<String, EventType> TYPES = Stream.of(EventType.values())
+            .collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
+
+    /** Unknown fields are ignored: the contract promises "at least" these, so producers may add more. */
+    private final ObjectMapper mapper = JsonStrictness.strict(JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build());
+
+    public byte[] encode(LedgerEvent event) {
+        try {
+            return mapper.writeValueAsBytes(new Envelope(event.eventId(), event.type().wireName(), event.accountId(), event.commandId(),
+                    event.timestamp(), event.idempotencyKey(), event.requestHash(), mapper.valueToTree(event.payload())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("events are plain records and always serialise", e);
+        }
+    }
+
+    private final EnvelopeReader fastPath = new EnvelopeReader(mapper.getFactory(), TYPES);
+
+    /** @throws InvalidRecordException for anything that is not a complete, valid event of a known type */
+    public LedgerEvent decode(byte[] value) {
+        var event = value == null ? null : fastPath.read(value);
+        return event != null ? event : decodeThoroughly(value);
+    }
+
+    /** Decodes with data binding: the reference for every record, and the one way that says why a record is broken. */
+    LedgerEvent decodeThoroughly(byte[] value) {
+        if (value == null) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "the record has no value");
+        }
+        Envelope envelope;
+        try {
+            envelope = mapper.readValue(value, Envelope.class);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, e.getMessage());
+        }
+        if (envelope == null) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "the record is JSON null");
+        }
+        var type = envelope.type() == null ? null : TYPES.get(envelope.type());
+        if (type == null) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.UNKNOWN_TYPE, "unknown event type " + envelope.type());
+        }
+        try {
+            if (envelope.data() == null || !envelope.data().isObject()) {
+                throw new IllegalArgumentException("the event has no data object");
+            }
+            return new LedgerEvent(envelope.eventId(), envelope.accountId(), envelope.commandId(), envelope.timestamp(),
+                    envelope.idempotencyKey(), envelope.requestHash(), mapper.treeToValue(envelope.data(), type.payload()));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, e.getMessage());
+        }
+    }
+
+    @RegisterForReflection
+    record Envelope(String eventId, String type, String accountId, String commandId, Instant timestamp,
+                    String idempotencyKey, String requestHash, JsonNode data) {
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ledger.pipeline;
+
+import dev.ledger.domain.LedgerEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes events to the topic, keyed by account id. The Uni completes once the broker has the
+ * record on every in-sync replica (idempotent producer, {@code acks=all}: see application.properties).
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    /**
+     * Follow-ups go out at most this many at a time, each group once the broker has the one before:
+     * a consumer catching up on a backlog decides them far faster than a broker takes them, and the
+     * emitter would refuse the excess instead of waiting.
+     */
+    public static final int FOLLOW_UPS_IN_FLIGHT = 4096;
+
+    private final MutinyEmitter<byte[]> emitter;
+    private final EventCodec codec;
+
+    /** Room for the follow-ups in flight on top of the requests of the REST API. */
+    public EventPublisher(@Channel("ledger-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
+                   MutinyEmitter<byte[]> emitter, EventCodec codec) {
+        this.emitter = emitter;
+        this.codec = codec;
+    }
+
+    public Uni<Void> publish(LedgerEvent event) {
+        return emitter.sendMessage(KafkaRecord.of(event.accountId(), codec.encode(event)));
+    }
+
+    /**
+     * Publishes follow-ups with backpressure: {@link #FOLLOW_UPS_IN_FLIGHT} at a time. Completes,
+     * never with a failure, once each has been written or has failed.
+     *
+     * @return the event ids the broker acknowledged; the others stay due for a retry
+     */
+    public Uni<Set<String>> publishFollowUps(List<LedgerEvent> followUps) {
+        var written = ConcurrentHashMap.<String>newKeySet();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < followUps.size(); from += FOLLOW_UPS_IN_FLIGHT) {
+            var group = followUps.subList(from, Math.min(followUps.size(), from + FOLLOW_UPS_IN_FLIGHT));
+            chain = chain.chain(() -> {
+                var sends = new ArrayList<Uni<Void>>(group.size());
+                for (var followUp : group) {
+                    sends.add(publish(followUp)
+                            .invoke(() -> written.add(followUp.eventId()))
+                            .onFailure().recoverWithItem(failure -> {
+                                LOG.warnf("Publishing follow-up %s failed, will retry: %s", followUp.eventId(), failure.getMessage());
+                                return null;
+                            }));
+                }
+                return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+            });
+        }
+        return chain.map(done -> Set.copyOf(written));
+    }
+}

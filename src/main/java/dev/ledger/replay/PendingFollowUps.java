@@ -1,0 +1,67 @@
+package dev.ledger.replay;
+
+import dev.ledger.domain.LedgerEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * Follow-ups that applying an event decided and that have not been seen on the topic yet, with the
+ * partition of the event that decided them: its owner publishes them. Every replay instance keeps
+ * them, so a new owner can publish what a dead one could not. Used by the replay thread only.
+ */
+final class PendingFollowUps {
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final Map<String, Pending> byEventId = new LinkedHashMap<>();
+    private final long retryNanos;
+
+    PendingFollowUps(Duration retry) {
+        this.retryNanos = retry.toNanos();
+    }
+
+    void decided(int sourcePartition, LedgerEvent followUp) {
+        byEventId.putIfAbsent(followUp.eventId(), new Pending(sourcePartition, followUp));
+    }
+
+    void seen(String eventId) {
+        byEventId.remove(eventId);
+    }
+
+    /**
+     * The follow-ups to publish now, at most {@code limit}: those of owned partitions never
+     * published by this instance, published longer than the retry interval ago, or whose partition
+     * was just assigned here. Those left over stay due for the next call.
+     */
+    List<LedgerEvent> due(IntPredicate owned, Set<Integer> newlyOwned, long nowNanos, int limit) {
+        var due = new ArrayList<LedgerEvent>();
+        for (var pending : byEventId.values()) {
+            if (due.size() == limit) {
+                break;
+            }
+            if (owned.test(pending.sourcePartition)
+                    && (pending.publishedAt == NEVER || nowNanos - pending.publishedAt >= retryNanos
+                    || newlyOwned.contains(pending.sourcePartition))) {
+                pending.publishedAt = nowNanos;
+                due.add(pending.event);
+            }
+        }
+        return due;
+    }
+
+    private static final class Pending {
+        final int sourcePartition;
+        final LedgerEvent event;
+        long publishedAt = NEVER;
+
+        Pending(int sourcePartition, LedgerEvent event) {
+            this.sourcePartition = sourcePartition;
+            this.event = event;
+        }
+    }
+}

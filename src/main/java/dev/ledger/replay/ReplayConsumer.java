@@ -1,0 +1,342 @@
+package dev.ledger.replay;
+
+import dev.ledger.command.Outcomes;
+import dev.ledger.config.LedgerConfig;
+import dev.ledger.domain.Decision;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.pipeline.ConsumerMetrics;
+import dev.ledger.pipeline.EventPublisher;
+import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.InvalidRecordException;
+import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.StalledPartitions;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Replay mode's consumer: reads every partition from the beginning, with no consumer group and no
+ * committed offsets, into {@link ReplayState}. Caught up once it has reached the end offsets the
+ * topic had at start.
+ *
+ * <p>Two threads, so that fetching and applying overlap: one polls and reads each record through
+ * the {@link RecordPipeline}, and hands each poll, in order, with the positions the consumer had
+ * after it, to the other, which alone applies, so the rules see each partition in order. The
+ * hand-over holds a few polls at most: the fetching thread waits when the applying one is behind.
+ *
+ * <p>A record that passes the rules but cannot be applied stalls its partition: the partition's
+ * position stays at that record, its later records are not applied, and the fetching thread stops
+ * fetching it. State in memory is not transactional, so the record is not tried again (it could
+ * have been half applied); a restart replays it.
+ */
+@Singleton
+public class ReplayConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ReplayConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Polls read and waiting to be applied: enough to keep both threads busy, little memory. */
+    private static final int HAND_OVER_POLLS = 4;
+    /** Larger polls than Kafka's default 500 records: fewer hand-overs and position updates per event. */
+    private static final int MAX_POLL_RECORDS = 5000;
+
+    private final EventTopic topic;
+    private final LedgerConfig config;
+    private final RecordPipeline pipeline;
+    private final ReplayState state;
+    private final Outcomes outcomes;
+    private final EventPublisher publisher;
+    private final ConsumerMetrics metrics;
+    private final StalledPartitions stalled;
+
+    private volatile boolean running;
+    private volatile boolean caughtUp;
+    private final CountDownLatch caughtUpSignal = new CountDownLatch(1);
+    private volatile Map<TopicPartition, Long> endAtStart = Map.of();
+    private volatile Map<TopicPartition, Long> positions = Map.of();
+    private final BlockingQueue<Fetched> fetched = new ArrayBlockingQueue<>(HAND_OVER_POLLS);
+    /** Partitions the applying thread stalled, for the fetching thread to stop fetching. */
+    private final ConcurrentLinkedQueue<TopicPartition> toPause = new ConcurrentLinkedQueue<>();
+    /** Stalled partitions and the offset each waits at; the applying thread's alone. */
+    private final Map<TopicPartition, Long> heldBack = new HashMap<>();
+    private final AtomicInteger followUpsInFlight = new AtomicInteger();
+    private Thread fetching;
+    private Thread applying;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private FollowUpOwnership ownership;
+    private PendingFollowUps pending;
+
+    ReplayConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, ReplayState state, Outcomes outcomes,
+                   EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled) {
+        this.topic = topic;
+        this.config = config;
+        this.pipeline = pipeline;
+        this.state = state;
+        this.outcomes = outcomes;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.stalled = stalled;
+    }
+
+    /** Every partition applied up to the end offset it had when this instance started, or stalled before it. */
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Blocks until caught up or {@code timeout} has passed. */
+    void awaitCaughtUp(Duration timeout) throws InterruptedException {
+        caughtUpSignal.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    void start(int partitionCount) {
+        var settings = new HashMap<>(topic.clientConfig(ConsumerConfig.configNames()));
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var partitions = IntStream.range(0, partitionCount).mapToObj(p -> new TopicPartition(config.topic(), p)).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        endAtStart = Map.copyOf(consumer.endOffsets(partitions));
+        LOG.infof("Replaying %s up to offsets %s", config.topic(), byPartition(endAtStart));
+        metrics.replayProgress(this::progress);
+        pending = new PendingFollowUps(config.replay().followUpRetry());
+        running = true;
+        fetching = new Thread(this::fetch, "ledger-replay-fetch");
+        applying = new Thread(this::apply, "ledger-replay");
+        fetching.start();
+        applying.start();
+    }
+
+    private void fetch() {
+        while (running) {
+            try {
+                for (TopicPartition partition; (partition = toPause.poll()) != null; ) {
+                    consumer.pause(List.of(partition));
+                }
+                handOver(fetchOnce());
+            } catch (WakeupException e) {
+                // stop() woke us up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Replay consumer failed; retrying in 1 s");
+                sleep();
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Waits while the applying thread is behind, but never past stop(). */
+    private void handOver(Fetched batch) throws InterruptedException {
+        while (running && !fetched.offer(batch, POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+            // the applying thread is a few polls behind
+        }
+    }
+
+    /** One poll, read; the positions are those after it, so they advance only once its events are applied. */
+    private Fetched fetchOnce() {
+        var records = consumer.poll(POLL);
+        var read = new ArrayList<Read>(records.count());
+        for (var record : records) {
+            read.add(read(record));
+        }
+        var after = new HashMap<TopicPartition, Long>();
+        var lags = new HashMap<Integer, Long>();
+        for (var partition : consumer.assignment()) {
+            after.put(partition, consumer.position(partition));
+            consumer.currentLag(partition).ifPresent(lag -> lags.put(partition.partition(), lag));
+        }
+        return new Fetched(read, after, lags);
+    }
+
+    private Read read(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return new Read(record, pipeline.read(record.key(), record.value()), null);
+        } catch (InvalidRecordException e) {
+            return new Read(record, null, e);
+        }
+    }
+
+    private void apply() {
+        while (running) {
+            try {
+                var next = fetched.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    applyOnce(next);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Not a record's failure (each stalls its own partition): waking requests or
+                // publishing failed after the batch was applied, and the next batch may go on.
+                LOG.errorf(e, "Reporting a replayed batch failed");
+            }
+        }
+    }
+
+    private void applyOnce(Fetched batch) {
+        var decisions = new ArrayList<Decision>(batch.records().size());
+        state.writeBatch(() -> {
+            for (var read : batch.records()) {
+                var partition = new TopicPartition(read.record().topic(), read.record().partition());
+                if (!heldBack.containsKey(partition)) {
+                    applyOrStall(read, partition, decisions);
+                }
+            }
+            var reached = new HashMap<>(batch.positions());
+            reached.putAll(heldBack);
+            reached.forEach((partition, position) -> state.advance(partition.partition(), position));
+            positions = Map.copyOf(reached);
+        });
+        batch.lags().forEach(metrics::lag);
+        for (var decision : decisions) {
+            var commandId = decision.event().commandId();
+            // Reading a stored result back costs more than applying it: only for a request that waits here.
+            boolean awaited = !decision.isFollowUp() && outcomes.awaited(commandId);
+            outcomes.applied(decision, awaited ? state.command(commandId).orElse(null) : null);
+        }
+        if (!caughtUp && reachedStartEnd()) {
+            caughtUp = true;
+            caughtUpSignal.countDown();
+            LOG.infof("Replay caught up: %s", byPartition(positions));
+            // Only now: an owner that is still replaying would hold back the follow-ups of its partitions.
+            ownership = new FollowUpOwnership(topic.clientConfig(), config.replay().ownerGroup(),
+                    config.group().consumerGroup(), config.topic());
+            ownership.start();
+        }
+        if (caughtUp) {
+            publishDueFollowUps();
+        }
+    }
+
+    private void applyOrStall(Read read, TopicPartition partition, List<Decision> decisions) {
+        var record = read.record();
+        if (read.invalid() != null) {
+            skip(record, read.invalid());
+            return;
+        }
+        try {
+            apply(read.event(), record.partition(), decisions);
+        } catch (InvalidRecordException e) {
+            skip(record, e);
+        } catch (RuntimeException e) {
+            heldBack.put(partition, record.offset());
+            toPause.add(partition);
+            stalled.stall(record.partition(), record.offset(), e);
+        }
+    }
+
+    private void apply(LedgerEvent event, int partition, List<Decision> decisions) {
+        var decision = RecordPipeline.decide(state, event);
+        decision.writeTo(state);
+        metrics.applied(decision.outcome());
+        if (decision.isFollowUp()) {
+            pending.seen(event.eventId());
+        }
+        for (var followUp : decision.followUps()) {
+            if (!state.followUpApplied(followUp.eventId())) {
+                pending.decided(partition, followUp);
+            }
+        }
+        decisions.add(decision);
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> record, InvalidRecordException why) {
+        metrics.skipped(why.reason());
+        LOG.warnf("Skipped record %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), why.reason().tag(),
+                why.getMessage());
+    }
+
+    /** Publishes what is due, never more than the publisher's window at once: the rest waits for the next batch. */
+    private void publishDueFollowUps() {
+        int room = EventPublisher.FOLLOW_UPS_IN_FLIGHT - followUpsInFlight.get();
+        if (room <= 0) {
+            return;
+        }
+        var due = pending.due(ownership::publishes, ownership.takeNewlyOwned(), System.nanoTime(), room);
+        if (!due.isEmpty()) {
+            followUpsInFlight.addAndGet(due.size());
+            publisher.publishFollowUps(due).subscribe().with(written -> followUpsInFlight.addAndGet(-due.size()));
+        }
+    }
+
+    private boolean reachedStartEnd() {
+        var now = positions;
+        return endAtStart.entrySet().stream().allMatch(end -> heldBack.containsKey(end.getKey())
+                || now.getOrDefault(end.getKey(), 0L) >= end.getValue());
+    }
+
+    /** Share of the events present at start that have been applied. */
+    double progress() {
+        long total = endAtStart.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0 || caughtUp) {
+            return 1.0;
+        }
+        var now = positions;
+        long done = endAtStart.entrySet().stream().mapToLong(end -> Math.min(now.getOrDefault(end.getKey(), 0L), end.getValue())).sum();
+        return (double) done / total;
+    }
+
+    void stop() throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        fetching.join(10_000);
+        applying.join(10_000);
+        if (ownership != null) {
+            ownership.close();
+        }
+    }
+
+    /**
+     * One poll's records, in the order polled, and each partition's position after that poll and the
+     * records then left to its end: the lag once this batch is applied.
+     */
+    private record Fetched(List<Read> records, Map<TopicPartition, Long> positions, Map<Integer, Long> lags) {
+    }
+
+    /** A polled record and its event, or why it may not be applied. */
+    private record Read(ConsumerRecord<byte[], byte[]> record, LedgerEvent event, InvalidRecordException invalid) {
+    }
+
+    private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {
+        var result = new TreeMap<Integer, Long>();
+        offsets.forEach((tp, offset) -> result.put(tp.partition(), offset));
+        return result;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

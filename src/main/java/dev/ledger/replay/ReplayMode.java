@@ -1,0 +1,62 @@
+package dev.ledger.replay;
+
+import dev.ledger.pipeline.LedgerMode;
+import dev.ledger.pipeline.LedgerQueries;
+import io.quarkus.runtime.LaunchMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+
+/** Replay mode: every instance replays the whole topic into its own memory and serves reads from it. */
+@ApplicationScoped
+public class ReplayMode implements LedgerMode {
+
+    private static final Duration DEV_MODE_CATCH_UP = Duration.ofSeconds(30);
+
+    private final ReplayConsumer consumer;
+    private final ReplayState state;
+
+    ReplayMode(ReplayConsumer consumer, ReplayState state) {
+        this.consumer = consumer;
+        this.state = state;
+    }
+
+    @Override
+    public void start(int partitions) {
+        consumer.start(partitions);
+        if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+            // After a live reload the first request would see an empty state: in production the
+            // readiness check keeps traffic away until caught up, in dev mode nothing does.
+            try {
+                consumer.awaitCaughtUp(DEV_MODE_CATCH_UP);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            consumer.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Memory serves reads, so ready only once it holds the topic as it stood at start. */
+    @Override
+    public Readiness readiness() {
+        return new Readiness(consumer.running() && consumer.caughtUp(), Map.of("caughtUp", consumer.caughtUp()));
+    }
+
+    @Override
+    public LedgerQueries queries() {
+        return state;
+    }
+
+    @Override
+    public boolean needsFullHistory() {
+        return true;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.ledger.group;
+
+import static dev.ledger.LedgerClient.account;
+import static dev.ledger.LedgerClient.deposit;
+import static dev.ledger.LedgerClient.openWith;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.ledger.GroupMode;
+import dev.ledger.KafkaBrokerResource;
+import dev.ledger.PostgresResource;
+import dev.ledger.TopicProbe;
+import dev.ledger.command.Outcomes;
+import dev.ledger.pipeline.ConsumerMetrics;
+import dev.ledger.pipeline.DeadLetters;
+import dev.ledger.pipeline.EventCodec;
+import dev.ledger.pipeline.EventPublisher;
+import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.StalledPartitions;
+import dev.ledger.config.LedgerConfig;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import dev.ledger.pipeline.LedgerQueries;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(GroupConsumerTest.WithAnUnreachableBroker.class)
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
+class GroupConsumerTest {
+
+    /** Group mode, with a second channel to the topic's name on a port where no broker listens. */
+    public static class WithAnUnreachableBroker extends GroupMode {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            var overrides = new java.util.HashMap<>(super.getConfigOverrides());
+            var channel = "mp.messaging.outgoing.ledger-unreachable.";
+            overrides.put(channel + "connector", "smallrye-kafka");
+            overrides.put(channel + "topic", "ledger-events");
+            overrides.put(channel + "bootstrap.servers", "127.0.0.1:9");
+            overrides.put(channel + "value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+            overrides.put(channel + "key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+            overrides.put(channel + "max.block.ms", "500");
+            overrides.put(channel + "delivery.timeout.ms", "1000");
+            overrides.put(channel + "request.timeout.ms", "500");
+            return overrides;
+        }
+    }
+
+    @Inject
+    EventTopic topic;
+    @Inject
+    LedgerConfig config;
+    @Inject
+    EventCodec codec;
+    @Inject
+    RecordPipeline pipeline;
+    @Inject
+    StalledPartitions stalled;
+    @Inject
+    PgBatchStore store;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    DeadLetters deadLetters;
+    @Inject
+    ConsumerMetrics metrics;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    LedgerQueries queries;
+    @Inject
+    GroupConsumer running;
+    /** Writes to a broker that is not there: every follow-up it publishes fails, as an owner's that died would. */
+    @Inject
+    @Channel("ledger-unreachable")
+    MutinyEmitter<byte[]> unreachableBroker;
+
+    private GroupConsumer anotherConsumer() {
+        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, deadLetters, metrics, stalled);
+    }
+
+    private double eventsApplied() {
+        return registry.find("ledger.events.applied").counters().stream().mapToDouble(counter -> counter.count()).sum();
+    }
+
+    private long appliedPositions() {
+        return queries.digest().await().indefinitely().positions().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Test
+    void twoConsumersOfTheGroupSplitThePartitionsAndApplyEveryEventOnce() throws Exception {
+        var second = anotherConsumer();
+        second.start(config.group().consumerGroup());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !second.applyingPartitions().isEmpty()
+                    && !running.applyingPartitions().isEmpty()
+                    && second.applyingPartitions().size() + running.applyingPartitions().size() == 6);
+            var both = new HashSet<>(second.applyingPartitions());
+            both.retainAll(running.applyingPartitions());
+            assertThat(both).as("partitions applied by both").isEmpty();
+
+            var prefix = "split-" + UUID.randomUUID();
+            var records = new ArrayList<ProducerRecord<String, byte[]>>();
+            IntStream.rangeClosed(1, 1_000).forEach(i -> {
+                var id = prefix + "-" + i;
+                records.add(TopicProbe.record(id, codec.encode(event(id, new Payload.AccountOpenRequested("Split", "EUR")))));
+                records.add(TopicProbe.record(id, codec.encode(event(id, new Payload.DepositRequested(i, null)))));
+            });
+            TopicProbe.write(records);
+            long total = TopicProbe.recordCount();
+            await().atMost(Duration.ofSeconds(60)).until(() -> appliedPositions() == total);
+
+            List<Map<String, Object>> page = given().queryParam("after", prefix).queryParam("limit", 1_000).get("/accounts")
+                    .then().statusCode(200).extract().jsonPath().getList("items");
+            var split = page.stream().filter(account -> ((String) account.get("accountId")).startsWith(prefix)).toList();
+            assertThat(split).hasSize(1_000);
+            assertThat(split).allSatisfy(account -> assertThat(account.get("version")).isEqualTo(2));
+            assertThat(split.stream().mapToLong(account -> ((Number) account.get("balance")).longValue()).sum())
+                    .isEqualTo(1_000L * 1_001 / 2);
+        } finally {
+            second.stop();
+        }
+    }
+
+    /**
+     * The crash window between the applying transaction and the Kafka commit: a consumer group that
+     * never committed anything reads the same partitions, and must resume where the database says.
+     */
+    @Test
+    void aConsumerWithNoKafkaCommitsResumesFromTheDatabaseWithoutRepeatingAnEvent() throws Exception {
+        var id = openWith(100, "EUR");
+        long total = TopicProbe.recordCount();
+        await().atMost(Duration.ofSeconds(30)).until(() -> appliedPositions() == total);
+        var before = queries.digest().await().indefinitely();
+        double appliedBefore = eventsApplied();
+
+        var neverCommitted = anotherConsumer();
+        neverCommitted.start("never-committed-" + UUID.randomUUID());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> neverCommitted.applyingPartitions().size() == 6);
+            Thread.sleep(1_000);
+            assertThat(queries.digest().await().indefinitely().digest()).isEqualTo(before.digest());
+            assertThat(eventsApplied()).isEqualTo(appliedBefore);
+
+            // Both groups now race for every new event; the offsets recorded with the state let one win.
+            deposit(id, 5).statusCode(200).body("balance", equalTo(105)).body("version", equalTo(3));
+            await().atMost(Duration.ofSeconds(10)).until(() -> appliedPositions() == TopicProbe.recordCount());
+            Thread.sleep(500);
+            account(id).body("balance", equalTo(105)).body("version", equalTo(3));
+        } finally {
+            neverCommitted.stop();
+        }
+    }
+
+    /**
+     * An owner that dies between committing a debit and publishing its credit: here its follow-ups
+     * go to a broker that is not there, so the credit never arrives, and the owner stops. The next owner finds the credit in the outbox and publishes it.
+     */
+    @Test
+    void aTransferLeftPendingByAnOwnerThatDiedIsCompletedByTheNextOwner() throws Exception {
+        var from = openWith(100, "EUR");
+        var to = openWith(0, "EUR");
+        running.stop();
+        var unreachable = new EventPublisher(unreachableBroker, codec);
+        var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, deadLetters,
+                metrics, stalled);
+        lossy.start(config.group().consumerGroup());
+        String transferId;
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lossy.applyingPartitions().size() == 6);
+            transferId = given().contentType(ContentType.JSON).body(Map.of("from", from, "to", to, "amount", 30))
+                    .post("/transfers").then().statusCode(202).body("status", equalTo("PENDING"))
+                    .extract().path("transferId");
+            account(from).body("balance", equalTo(70));
+            Thread.sleep(1_000);
+            given().get("/transfers/" + transferId).then().body("status", equalTo("PENDING"));
+        } finally {
+            lossy.stop();
+        }
+        running.start();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/transfers/" + transferId).then().body("status", equalTo("COMPLETED")));
+        account(to).body("balance", equalTo(30));
+        account(from).body("balance", equalTo(70));
+    }
+
+    private static LedgerEvent event(String accountId, Payload payload) {
+        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null,
+                payload);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ledger.replay;
+
+import static dev.ledger.LedgerClient.openWith;
+import static dev.ledger.LedgerClient.transfer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ledger.KafkaBrokerResource;
+import dev.ledger.TopicProbe;
+import dev.ledger.command.Outcomes;
+import dev.ledger.pipeline.ConsumerMetrics;
+import dev.ledger.pipeline.EventCodec;
+import dev.ledger.pipeline.EventPublisher;
+import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.StalledPartitions;
+import dev.ledger.config.LedgerConfig;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import dev.ledger.pipeline.LedgerQueries;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** A new replay instance rebuilds, from the topic alone, exactly the state of the running one. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+public class ReplayRebuildTest {
+
+    @Inject
+    EventTopic topic;
+    @Inject
+    LedgerConfig config;
+    @Inject
+    EventCodec codec;
+    @Inject
+    RecordPipeline pipeline;
+    @Inject
+    StalledPartitions stalled;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    ConsumerMetrics metrics;
+    @Inject
+    LedgerQueries running;
+
+    @Test
+    public void aFreshInstanceReachesTheSameDigestAndIsReadyOnlyAfterCatchingUp() {
+        writeManyEvents(5_000);
+        transfer(openWith(300, "EUR"), openWith(0, "EUR"), 120).statusCode(201);
+        long records = TopicProbe.recordCount();
+        await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
+
+        var rebuilt = new ReplayState();
+        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled);
+        fresh.start(topic.ensure(true));
+        try {
+            assertThat(fresh.caughtUp()).as("ready before replaying anything").isFalse();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                var before = rebuilt.digest().await().indefinitely();
+                if (fresh.caughtUp()) {
+                    return true;
+                }
+                assertThat(positionsSum(before)).as("not ready while behind").isLessThan(records);
+                return false;
+            });
+            var expected = running.digest().await().indefinitely();
+            var actual = rebuilt.digest().await().indefinitely();
+            assertThat(positionsSum(actual)).isEqualTo(records);
+            assertThat(actual.positions()).isEqualTo(expected.positions());
+            assertThat(actual.digest()).isEqualTo(expected.digest());
+            assertThat(actual.accounts()).isEqualTo(expected.accounts());
+            assertThat(actual.totalBalance()).isEqualTo(expected.totalBalance());
+        } finally {
+            stop(fresh);
+        }
+    }
+
+    private void writeManyEvents(int accounts) {
+        var records = new ArrayList<ProducerRecord<String, byte[]>>();
+        for (int i = 0; i < accounts; i++) {
+            var id = "bulk-" + UUID.randomUUID();
+            records.add(TopicProbe.record(id, codec.encode(event(id, new Payload.AccountOpenRequested("Bulk", "EUR")))));
+            records.add(TopicProbe.record(id, codec.encode(event(id, new Payload.DepositRequested(i + 1, null)))));
+        }
+        TopicProbe.write(records);
+    }
+
+    private static LedgerEvent event(String accountId, Payload payload) {
+        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null, payload);
+    }
+
+    private static long positionsSum(LedgerQueries.Snapshot snapshot) {
+        return snapshot.positions().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void stop(ReplayConsumer consumer) {
+        try {
+            consumer.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

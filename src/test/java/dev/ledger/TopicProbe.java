@@ -39,10 +39,15 @@ public final class TopicProbe {
 
     /** The number of records ever written to the topic. */
     public static long recordCount() {
-        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            var partitions = admin.describeTopics(List.of(topic())).allTopicNames().get().get(topic()).partitions();
+        return recordCount(bootstrapServers(), topic());
+    }
+
+    /** As {@link #recordCount()}, of {@code topic} on the broker at {@code bootstrapServers}. */
+    public static long recordCount(String bootstrapServers, String topic) {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
             var latest = new HashMap<TopicPartition, OffsetSpec>();
-            partitions.forEach(partition -> latest.put(new TopicPartition(topic(), partition.partition()), OffsetSpec.latest()));
+            partitions.forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());

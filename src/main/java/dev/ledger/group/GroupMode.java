@@ -3,10 +3,12 @@ package dev.ledger.group;
 import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.util.Map;
 
 /** Group mode: instances share a consumer group and apply each event once, into the PostgreSQL they share. */
 @ApplicationScoped
+@Typed(GroupMode.class)
 public class GroupMode implements LedgerMode {
 
     private final GroupConsumer consumer;

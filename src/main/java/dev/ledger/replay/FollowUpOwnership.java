@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
@@ -105,18 +108,26 @@ final class FollowUpOwnership implements ConsumerRebalanceListener, AutoCloseabl
         admin.close(Duration.ofSeconds(5));
     }
 
-    /** Whether a group-mode instance has partitions of this topic assigned; unknown counts as none. */
+    /**
+     * Whether a group-mode instance has partitions of this topic assigned. While the broker cannot
+     * say (it is away), the last answer stands: flipping would publish every pending follow-up again.
+     */
     private void checkGroupMode() {
         boolean consumes;
         try {
             var group = admin.describeConsumerGroups(List.of(groupModeGroup)).all().get(5, TimeUnit.SECONDS).get(groupModeGroup);
             consumes = group != null && group.members().stream()
                     .anyMatch(member -> member.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topic)));
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                return;
             }
             consumes = false;
+        } catch (TimeoutException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         if (consumes != groupModeConsumes) {
             LOG.infof(consumes ? "Group-mode instances consume %s: they publish its follow-ups"

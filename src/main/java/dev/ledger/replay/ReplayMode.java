@@ -4,11 +4,13 @@ import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
 import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.time.Duration;
 import java.util.Map;
 
 /** Replay mode: every instance replays the whole topic into its own memory and serves reads from it. */
 @ApplicationScoped
+@Typed(ReplayMode.class)
 public class ReplayMode implements LedgerMode {
 
     private static final Duration DEV_MODE_CATCH_UP = Duration.ofSeconds(30);

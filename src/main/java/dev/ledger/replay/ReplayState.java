@@ -10,6 +10,7 @@ import dev.ledger.domain.Transfers;
 import dev.ledger.pipeline.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * would look the bean up each time.
  */
 @Singleton
+@Typed(ReplayState.class)
 public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Sorted, for listing pages in id order and for the digest. */

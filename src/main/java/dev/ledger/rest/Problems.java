@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.ledger.command.CommandGateway.PartitionStalledException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
 import jakarta.validation.ConstraintViolation;
@@ -82,6 +83,12 @@ public final class Problems {
     public Response notWritten(PublishTimeoutException e) {
         return of(503, "kafka-unavailable", "The event could not be written to Kafka",
                 e.getMessage() + "; nothing was acknowledged. Retry with the same Idempotency-Key.");
+    }
+
+    @ServerExceptionMapper
+    public Response stalled(PartitionStalledException e) {
+        return of(503, "partition-stalled", "The account's partition is stalled",
+                e.getMessage() + "; nothing was written. Retry later: the partition is tried again with backoff.");
     }
 
     @ServerExceptionMapper

@@ -2,6 +2,7 @@ package dev.ledger.pipeline;
 
 import static dev.ledger.LedgerClient.account;
 import static dev.ledger.LedgerClient.deposit;
+import static dev.ledger.LedgerClient.newId;
 import static dev.ledger.LedgerClient.openWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -25,6 +27,42 @@ class PoisonRecordTest {
 
     private double skipped(String reason) {
         return metrics.get("ledger.records.skipped").tag("reason", reason).counter().count();
+    }
+
+    /** An envelope as a producer other than this service might write it, with every field given. */
+    static byte[] envelope(String type, String accountId, String commandId, String data) {
+        return ("{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"accountId\":\"" + accountId
+                + "\",\"commandId\":\"" + commandId + "\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":" + data + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Records that decode but break the record rules: group mode could not store several of them
+     * (PostgreSQL refuses NUL, a btree row has a size limit, a notification 8,000 bytes), and a key
+     * that is not the account would put an account's events on two partitions. Both modes skip them
+     * all, and the partition they share with a good account goes on.
+     */
+    @Test
+    void recordsThatBreakTheRecordRulesAreSkippedAndTheirPartitionGoesOn() {
+        var id = openWith(100, "EUR");
+        var victim = openWith(100, "EUR");
+        double invalid = skipped("invalid");
+        var newAccount = newId("forged");
+        var opening = (java.util.function.Function<String, String>) owner -> "{\"owner\":\"" + owner + "\",\"currency\":\"EUR\"}";
+
+        TopicProbe.write(List.of(
+                TopicProbe.record(newAccount, envelope("AccountOpenRequested", newAccount, "c-nul", opening.apply("a\\u0000b"))),
+                TopicProbe.record(newAccount, envelope("AccountOpenRequested", newAccount, "c-long-owner", opening.apply("x".repeat(9_000)))),
+                TopicProbe.record(newAccount, envelope("AccountOpenRequested", newAccount, "c".repeat(3_000), opening.apply("Ada"))),
+                TopicProbe.record(newAccount, envelope("AccountOpenRequested", newAccount, "c-surrogate", opening.apply("a\\ud800b"))),
+                TopicProbe.record(id, envelope("DepositRequested", id, "c-ref", "{\"amount\":1,\"reference\":\"tab\\there\"}")),
+                TopicProbe.record(id, envelope("DepositRequested", victim, "c-wrong-key", "{\"amount\":7}")),
+                TopicProbe.record("..", envelope("AccountOpenRequested", "..", "c-dots", opening.apply("Ada")))));
+
+        deposit(id, 50).statusCode(200).body("balance", equalTo(150)).body("version", equalTo(3));
+        deposit(victim, 1).statusCode(200).body("balance", equalTo(101));
+        account(newAccount).statusCode(404);
+        assertThat(skipped("invalid")).isEqualTo(invalid + 7);
     }
 
     @Test

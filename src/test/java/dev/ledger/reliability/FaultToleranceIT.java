@@ -3,6 +3,8 @@ package dev.ledger.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,11 +17,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -64,6 +71,7 @@ class FaultToleranceIT {
     private long eventsApplied;
     private int mismatches;
     private long replayOperations;
+    private Map<String, String> datasource;
 
     @BeforeAll
     void startBrokerDatabaseAndInstances() throws IOException {
@@ -73,7 +81,7 @@ class FaultToleranceIT {
         Path brokerData = Files.createDirectories(ChildProcess.LOG_DIR.resolve("kafka-data"));
         broker = started(new BrokerProcess(brokerData));
         broker.start();
-        Map<String, String> datasource = database.start();
+        datasource = database.start();
         groupA = started(ServiceInstance.group("group-a", broker, topic, datasource));
         groupB = started(ServiceInstance.group("group-b", broker, topic, datasource));
         // One after the other: both would create the topic and migrate the schema at once otherwise.
@@ -241,6 +249,141 @@ class FaultToleranceIT {
                 (String) transfer.get("to"), ((Integer) transfer.get("amount")).longValue()));
         assertThat(counted(replayModel.mismatches(second.http().accounts()))).isEmpty();
         assertThat(second.http().digest().get("totalBalance").asLong()).isEqualTo(replayModel.expectedTotal());
+    }
+
+    /**
+     * A record that passes the rules but that the group's database refuses (a trigger here, as a
+     * constraint a DBA adds would): the group holds back that partition alone and says so, the
+     * other partitions keep applying, the replay instance (which can apply it) applies it, and once
+     * the database takes it the partition goes on by itself.
+     */
+    @Test
+    @Order(6)
+    void aRecordTheDatabaseRefusesStallsItsPartitionAloneAndVisiblyUntilTheDatabaseTakesIt() throws Exception {
+        int partition = partitionOf(ACCOUNTS.get(0));
+        var neighbour = ACCOUNTS.get(0);
+        var elsewhere = ACCOUNTS.stream().filter(id -> partitionOf(id) != partition).findFirst().orElseThrow();
+        var refused = IntStream.range(0, 1_000).mapToObj(i -> "refused-" + i).filter(id -> partitionOf(id) == partition)
+                .findFirst().orElseThrow();
+        sql("create or replace function refuse() returns trigger language plpgsql as $$ begin "
+                + "if new.account_id like 'refused-%' then raise exception 'refused %', new.account_id; end if; "
+                + "return new; end $$");
+        sql("create trigger refuse before insert or update on accounts for each row execute function refuse()");
+        faults++;
+        assertThat(groupA.http().post("/accounts", null, Map.of("accountId", refused, "owner", "Ada", "currency", "EUR"), true)
+                .status()).isEqualTo(202);
+
+        var stalledLabel = "partition=\"" + partition + "\"";
+        await("one group instance holds the partition back", Duration.ofSeconds(30)).until(() ->
+                groupA.http().metric("ledger_partition_stalled", stalledLabel) + groupB.http().metric("ledger_partition_stalled", stalledLabel) == 1);
+        var holder = groupA.http().metric("ledger_partition_stalled", stalledLabel) == 1 ? groupA : groupB;
+        var health = holder.http().get("/q/health/ready");
+        assertThat(health.status()).as("readiness stays UP").isEqualTo(200);
+        assertThat(health.body().toString()).contains("stalled-partition-" + partition);
+        var held = holder.http().post("/accounts/" + neighbour + "/deposits", null, Map.of("amount", 1), false);
+        assertThat(held.status()).isEqualTo(503);
+        assertThat(held.body().get("type").asText()).isEqualTo("urn:ledger:problem:partition-stalled");
+        var applied = holder.http().post("/accounts/" + elsewhere + "/deposits", null, Map.of("amount", 1), false);
+        assertThat(applied.status()).as("another partition keeps applying").isEqualTo(200);
+        model.deposited(elsewhere, 1);
+        await("the replay instance applies what the group cannot", Duration.ofSeconds(30))
+                .until(() -> alongside.http().get("/accounts/" + refused).status() == 200);
+        assertThat(groupA.http().get("/accounts/" + refused).status()).as("never skipped, not applied yet").isEqualTo(404);
+
+        sql("drop trigger refuse on accounts");
+        await("the partition goes on once the database takes the record", Duration.ofSeconds(90))
+                .until(() -> groupA.http().get("/accounts/" + refused).status() == 200
+                        && holder.http().metric("ledger_partition_stalled", stalledLabel) == 0);
+        model.opened(refused);
+        await("the group and the replay instance agree again", Duration.ofSeconds(30))
+                .until(() -> alongside.http().digest().equals(withMode(groupA.http().digest(), "replay")));
+        for (var instance : List.of(groupA, groupB, alongside)) {
+            assertThat(counted(model.mismatches(instance.http().accounts()))).as("accounts on " + instance.name()).isEmpty();
+        }
+    }
+
+    /**
+     * A fresh group instance catching up on a backlog with transfers, a replay instance beside it on
+     * the same topic: every follow-up is written about once (no bulk republishing), and the replay
+     * instance takes its share of follow-up ownership only once it has caught up.
+     */
+    @Test
+    @Order(7)
+    void aGroupBacklogWithTransfersGrowsTheTopicByAboutOneRecordPerTransfer() throws Exception {
+        String backlogTopic = topic + "-backlog";
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(backlogTopic, PARTITIONS, (short) 1)
+                    .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")))).all().get();
+        }
+        var backlog = new Backlog(backlogTopic, 1_000, 120_000);
+        TopicProbe.write(broker.bootstrapServers(), backlog.records());
+        long events = backlog.records().size();
+
+        var backlogDatabase = new PostgresResource();
+        try (var catchingUp = ServiceInstance.group("group-backlog", broker, backlogTopic, backlogDatabase.start());
+                var replay = ServiceInstance.replay("replay-backlog", broker, backlogTopic)) {
+            replay.launch();
+            catchingUp.launch();
+            while (!replay.http().ready()) {
+                assertThat(ownersOf(backlogTopic)).as("follow-up owners of the topic while the replay instance catches up").isZero();
+                Thread.sleep(100);
+            }
+            await("the replay instance owns follow-ups once caught up", Duration.ofSeconds(60))
+                    .until(() -> ownersOf(backlogTopic) == 1);
+            catchingUp.awaitReady();
+            await("the group applies the backlog and every follow-up", Duration.ofMinutes(4)).until(() -> {
+                var digest = catchingUp.http().digest();
+                return digest.get("totalBalance").asLong() == backlog.deposited()
+                        && positionsSum(digest) == TopicProbe.recordCount(broker.bootstrapServers(), backlogTopic);
+            });
+            long written = TopicProbe.recordCount(broker.bootstrapServers(), backlogTopic);
+            System.out.printf("Backlog figures: %d events, %d transfers, %d records after catch-up (%.2f x transfers added)%n",
+                    events, backlog.transfers(), written, (double) (written - events) / backlog.transfers());
+            assertThat(written).as("records on the topic: events + at most 1.1 x transfers")
+                    .isLessThanOrEqualTo(events + (long) (1.1 * backlog.transfers()));
+            await("the replay instance agrees", Duration.ofSeconds(60))
+                    .until(() -> replay.http().digest().equals(withMode(catchingUp.http().digest(), "replay")));
+        } finally {
+            backlogDatabase.stop();
+        }
+    }
+
+    /** Replay instances that own partitions of {@code topic} for publishing follow-ups. */
+    private long ownersOf(String topicName) throws Exception {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            var group = admin.describeConsumerGroups(List.of("ledger-replay-owners")).all().get().get("ledger-replay-owners");
+            return group.members().stream()
+                    .filter(member -> member.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topicName)))
+                    .count();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private static long positionsSum(JsonNode digest) {
+        long sum = 0;
+        for (var position : digest.get("positions")) {
+            sum += position.asLong();
+        }
+        return sum;
+    }
+
+    /** A digest as an instance of the other mode would report it: the same but for {@code mode}. */
+    private static JsonNode withMode(JsonNode digest, String mode) {
+        var copy = digest.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy).put("mode", mode);
+        return copy;
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (var connection = DriverManager.getConnection(datasource.get("quarkus.datasource.jdbc.url"),
+                datasource.get("quarkus.datasource.username"), datasource.get("quarkus.datasource.password"));
+                var run = connection.createStatement()) {
+            run.execute(statement);
+        }
     }
 
     /**

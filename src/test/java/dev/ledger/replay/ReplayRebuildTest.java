@@ -24,6 +24,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import java.util.concurrent.ExecutionException;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -51,13 +57,14 @@ public class ReplayRebuildTest {
     LedgerQueries running;
 
     @Test
-    public void aFreshInstanceReachesTheSameDigestAndIsReadyOnlyAfterCatchingUp() {
+    public void aFreshInstanceReachesTheSameDigestAndIsReadyAndPublishesOnlyAfterCatchingUp() throws Exception {
         writeManyEvents(5_000);
         transfer(openWith(300, "EUR"), openWith(0, "EUR"), 120).statusCode(201);
         long records = TopicProbe.recordCount();
         await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
 
         var rebuilt = new ReplayState();
+        int owners = followUpOwners();
         var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled);
         fresh.start(topic.ensure(true));
         try {
@@ -68,8 +75,11 @@ public class ReplayRebuildTest {
                     return true;
                 }
                 assertThat(positionsSum(before)).as("not ready while behind").isLessThan(records);
+                assertThat(followUpOwners()).as("owners of follow-ups while behind").isLessThanOrEqualTo(owners);
                 return false;
             });
+            // Caught up, it takes its share of publishing follow-ups.
+            await().atMost(Duration.ofSeconds(30)).until(() -> followUpOwners() == owners + 1);
             var expected = running.digest().await().indefinitely();
             var actual = rebuilt.digest().await().indefinitely();
             assertThat(positionsSum(actual)).isEqualTo(records);
@@ -79,6 +89,18 @@ public class ReplayRebuildTest {
             assertThat(actual.totalBalance()).isEqualTo(expected.totalBalance());
         } finally {
             stop(fresh);
+        }
+    }
+
+    private int followUpOwners() throws Exception {
+        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.bootstrapServers()))) {
+            var group = config.replay().ownerGroup();
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
         }
     }
 

@@ -1,0 +1,16 @@
+package dev.ledger.pipeline;
+
+import dev.ledger.GroupMode;
+import dev.ledger.KafkaBrokerResource;
+import dev.ledger.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link TransferIdReuseTest} in group mode: PostgreSQL keeps each sender's transfer under the id. */
+@QuarkusTest
+@TestProfile(GroupMode.class)
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
+class GroupModeTransferIdReuseTest extends TransferIdReuseTest {
+}

@@ -201,6 +201,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                     consumer.seek(partition, next);
                 }
             }
+            store.clearStalled(config.topic(), numbers).await().atMost(DATABASE);
             republish(store.claimPending(numbers, Duration.ZERO).await().atMost(DATABASE));
         } catch (RuntimeException e) {
             LOG.warnf("Cannot position partitions %s yet, retrying in %d ms: %s", numbers, RETRY.toMillis(), e.getMessage());
@@ -246,19 +247,25 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         held.put(partition, new Hold(record.offset(), backoff, System.nanoTime() + backoff.toNanos()));
         consumer.pause(List.of(partition));
         stalled.stall(record.partition(), record.offset(), cause);
+        if (previous == null || previous.offset != record.offset()) {
+            store.markStalled(config.topic(), record.partition(), record.offset()).await().atMost(DATABASE);
+        }
     }
 
     private void released(Collection<Integer> appliedPartitions) {
         if (held.isEmpty()) {
             return;
         }
+        var through = new ArrayList<Integer>();
         held.keySet().removeIf(partition -> {
-            boolean through = appliedPartitions.contains(partition.partition()) && held.get(partition).retrying;
-            if (through) {
+            boolean applied = appliedPartitions.contains(partition.partition()) && held.get(partition).retrying;
+            if (applied) {
                 stalled.release(partition.partition());
+                through.add(partition.partition());
             }
-            return through;
+            return applied;
         });
+        store.clearStalled(config.topic(), through).await().atMost(DATABASE);
     }
 
     /** Where a held partition waits, and when it is tried again. */

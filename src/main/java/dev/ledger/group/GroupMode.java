@@ -1,7 +1,10 @@
 package dev.ledger.group;
 
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
+import dev.ledger.pipeline.StalledPartitions;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.util.Map;
@@ -11,24 +14,44 @@ import java.util.Map;
 @Typed(GroupMode.class)
 public class GroupMode implements LedgerMode {
 
+    /** How often an instance looks which partitions the others hold back. */
+    private static final long STALLS_REFRESH_MS = 1_000;
+
     private final GroupConsumer consumer;
     private final PgNotifications notifications;
     private final PgLedgerQueries queries;
+    private final PgBatchStore store;
+    private final StalledPartitions stalled;
+    private final Vertx vertx;
+    private final String topic;
+    private long stallsTimer = -1;
 
-    GroupMode(GroupConsumer consumer, PgNotifications notifications, PgLedgerQueries queries) {
+    GroupMode(GroupConsumer consumer, PgNotifications notifications, PgLedgerQueries queries, PgBatchStore store,
+              StalledPartitions stalled, Vertx vertx, LedgerConfig config) {
         this.consumer = consumer;
         this.notifications = notifications;
         this.queries = queries;
+        this.store = store;
+        this.stalled = stalled;
+        this.vertx = vertx;
+        this.topic = config.topic();
     }
 
     @Override
     public void start(int partitions) {
         notifications.start();
         consumer.start();
+        // A mutation for a partition another instance holds back would wait there: this one answers 503 too.
+        // While the database is away the last answer stands; the consumer reports that outage itself.
+        stallsTimer = vertx.setPeriodic(STALLS_REFRESH_MS, tick -> store.stalled(topic).subscribe().with(
+                stalled::stalledElsewhere, failure -> { }));
     }
 
     @Override
     public void stop() {
+        if (stallsTimer >= 0) {
+            vertx.cancelTimer(stallsTimer);
+        }
         try {
             consumer.stop();
         } catch (InterruptedException e) {

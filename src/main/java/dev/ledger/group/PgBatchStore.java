@@ -254,6 +254,30 @@ public class PgBatchStore {
                 arrays(strings(followUpIds)));
     }
 
+    /** Records that this partition is held back at {@code offset}, for every instance of the group to see. */
+    public Uni<Void> markStalled(String topic, int partition, long offset) {
+        return pools.get().preparedQuery("insert into stalled_partitions (topic, partition, next_offset) values ($1, $2, $3) "
+                        + "on conflict (topic, partition) do update set next_offset = excluded.next_offset")
+                .execute(Tuple.of(topic, partition, offset)).replaceWithVoid();
+    }
+
+    /** The partitions go on (applied past the record, or positioned by a new owner, which holds them again if it must). */
+    public Uni<Void> clearStalled(String topic, Collection<Integer> partitions) {
+        return run(pools.get(), "delete from stalled_partitions where topic = $2 and partition = any($1)", partitions.isEmpty(),
+                arrays(partitions.toArray(Integer[]::new)).addValue(topic));
+    }
+
+    /** Every partition of the topic some instance of the group holds back, and where. */
+    public Uni<Map<Integer, Long>> stalled(String topic) {
+        return pools.get().preparedQuery("select partition, next_offset from stalled_partitions where topic = $1")
+                .execute(Tuple.of(topic))
+                .map(rows -> {
+                    var result = new HashMap<Integer, Long>();
+                    rows.forEach(row -> result.put(row.getInteger(0), row.getLong(1)));
+                    return result;
+                });
+    }
+
     /** Where each partition's consumption resumes: the offset the last applying transaction recorded. */
     public Uni<Map<Integer, Long>> nextOffsets(String topic, Collection<Integer> partitions) {
         return pools.get().preparedQuery("select partition, next_offset from partition_offsets where topic = $2 and partition = any($1)")

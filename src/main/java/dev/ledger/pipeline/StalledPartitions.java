@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,8 @@ public class StalledPartitions {
     private final MeterRegistry registry;
     private final ConcurrentMap<Integer, Long> stalledAt = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    /** Held back by other instances that share this one's state (group mode), as they last reported. */
+    private volatile Map<Integer, Long> stalledElsewhere = Map.of();
     private volatile int partitionCount;
 
     StalledPartitions(MeterRegistry registry) {
@@ -55,23 +58,38 @@ public class StalledPartitions {
         if (stalledAt.remove(partition) != null) {
             LOG.infof("Partition %d is no longer stalled here", partition);
         }
+        if (stalledElsewhere.containsKey(partition)) {
+            var others = new HashMap<>(stalledElsewhere);
+            others.remove(partition);
+            stalledElsewhere = Map.copyOf(others);
+        }
         gauge(partition).set(0);
     }
 
-    public boolean stalled(int partition) {
-        return stalledAt.containsKey(partition);
+    /**
+     * What the other instances sharing this one's state hold back: a mutation for those partitions
+     * would wait there as much as here. The metric stays this instance's own.
+     */
+    public void stalledElsewhere(Map<Integer, Long> offsets) {
+        stalledElsewhere = Map.copyOf(offsets);
     }
 
-    /** Stalled partitions and the offset each waits at, in partition order. */
+    public boolean stalled(int partition) {
+        return stalledAt.containsKey(partition) || stalledElsewhere.containsKey(partition);
+    }
+
+    /** Stalled partitions, here or elsewhere, and the offset each waits at, in partition order. */
     public Map<Integer, Long> offsets() {
-        return new TreeMap<>(stalledAt);
+        var offsets = new TreeMap<>(stalledElsewhere);
+        offsets.putAll(stalledAt);
+        return offsets;
     }
 
     /** Whether a mutation of this account would wait behind a stalled record. */
     public boolean holdsBack(String accountId) {
         int count = partitionCount;
         // The default partitioner's choice for a keyed record, which is how events reach their partition.
-        return count > 0 && !stalledAt.isEmpty()
+        return count > 0 && (!stalledAt.isEmpty() || !stalledElsewhere.isEmpty())
                 && stalled(Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % count);
     }
 

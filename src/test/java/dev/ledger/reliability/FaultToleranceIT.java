@@ -283,6 +283,9 @@ class FaultToleranceIT {
         var held = holder.http().post("/accounts/" + neighbour + "/deposits", null, Map.of("amount", 1), false);
         assertThat(held.status()).isEqualTo(503);
         assertThat(held.body().get("type").asText()).isEqualTo("urn:ledger:problem:partition-stalled");
+        var other = holder == groupA ? groupB : groupA;
+        await("the other group instance answers 503 for that partition too", Duration.ofSeconds(10)).until(() ->
+                other.http().post("/accounts/" + neighbour + "/deposits", null, Map.of("amount", 1), false).status() == 503);
         var applied = holder.http().post("/accounts/" + elsewhere + "/deposits", null, Map.of("amount", 1), false);
         assertThat(applied.status()).as("another partition keeps applying").isEqualTo(200);
         model.deposited(elsewhere, 1);

@@ -72,7 +72,7 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
      * PostgreSQL JDBC driver takes credentials as parameters only.
      */
     static String jdbcUrlOf(String reactiveUrl) {
-        URI uri = URI.create(reactiveUrl.split(",")[0].trim().replaceFirst("^vertx-reactive:", ""));
+        URI uri = URI.create(firstServer(reactiveUrl));
         StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getRawAuthority().replaceFirst("^.*@", ""))
                 .append(uri.getRawPath() == null ? "" : uri.getRawPath());
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
@@ -82,6 +82,15 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
                     + (credentials.length > 1 ? "&password=" + credentials[1] : "");
         }
         return query.isEmpty() ? jdbc.toString() : jdbc.append('?').append(query).toString();
+    }
+
+    /**
+     * The first server of a reactive URL (which may list several, comma-separated, and carry
+     * Quarkus' {@code vertx-reactive:} prefix), as a plain {@code postgres[ql]://} URL that
+     * {@code PgConnectOptions.fromUri} and {@link URI} read.
+     */
+    public static String firstServer(String reactiveUrl) {
+        return reactiveUrl.split(",")[0].trim().replaceFirst("^vertx-reactive:", "");
     }
 
     private static String valueOf(ConfigSourceContext context, String name) {

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -84,6 +85,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Hold> held = new HashMap<>();
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaClientMetrics clientMetrics;
     private Thread thread;
     private long nextPositioning = System.nanoTime();
     private long nextRepublish = System.nanoTime();
@@ -130,6 +132,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        clientMetrics = metrics.clientMetrics(consumer);
         applying.clear();
         consumer.subscribe(List.of(config.topic()), this);
         running = true;
@@ -158,6 +161,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 resumeFromRecordedOffsets();
             }
         }
+        clientMetrics.close();
         consumer.close(Duration.ofSeconds(5));
     }
 

@@ -1,6 +1,7 @@
 package dev.ledger.group;
 
 import dev.ledger.command.Outcomes;
+import dev.ledger.config.ModeConfigSourceFactory;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Decision;
 import dev.ledger.domain.Transfer;
@@ -59,8 +60,8 @@ public class PgNotifications {
 
     public void start() {
         // Optional, so that replay mode, which has no datasource, still starts; group mode requires it.
-        var options = PgConnectOptions.fromUri(url.orElseThrow(() -> new IllegalStateException(
-                "Group mode needs QUARKUS_DATASOURCE_REACTIVE_URL")).split(",")[0].trim().replaceFirst("^vertx-reactive:", ""));
+        var options = PgConnectOptions.fromUri(ModeConfigSourceFactory.firstServer(url.orElseThrow(() -> new IllegalStateException(
+                "Group mode needs QUARKUS_DATASOURCE_REACTIVE_URL"))));
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options)

@@ -4,12 +4,14 @@ import dev.ledger.domain.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * What consumers report, in either mode: applied events, skipped records, lag, replay progress.
@@ -62,6 +64,16 @@ public class ConsumerMetrics {
                     .register(registry);
             return value;
         }).set(records);
+    }
+
+    /**
+     * The Kafka client's own metrics (fetch rates, lag, ...) of a consumer made by hand, as
+     * Micrometer's binder exposes them for the clients SmallRye creates. Close it with the consumer.
+     */
+    public KafkaClientMetrics clientMetrics(Consumer<?, ?> consumer) {
+        var metrics = new KafkaClientMetrics(consumer);
+        metrics.bindTo(registry);
+        return metrics;
     }
 
     public void replayProgress(Supplier<Number> fraction) {

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,6 +81,7 @@ public class ReplayConsumer {
     private Thread fetching;
     private Thread applying;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaClientMetrics clientMetrics;
     private FollowUpOwnership ownership;
     private PendingFollowUps pending;
 
@@ -116,6 +118,7 @@ public class ReplayConsumer {
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        clientMetrics = metrics.clientMetrics(consumer);
         var partitions = IntStream.range(0, partitionCount).mapToObj(p -> new TopicPartition(config.topic(), p)).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -147,6 +150,7 @@ public class ReplayConsumer {
                 sleep();
             }
         }
+        clientMetrics.close();
         consumer.close(Duration.ofSeconds(5));
     }
 

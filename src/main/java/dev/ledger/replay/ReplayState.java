@@ -163,30 +163,38 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     private synchronized Snapshot digestOfCut() {
-        Map<Integer, Long> cutPositions;
-        var reading = new Cut();
+        var cut = beginCut();
+        try {
+            return hash(cut);
+        } finally {
+            this.cut = null;
+        }
+    }
+
+    /** Starts a cut between two batches: from now on the writer keeps what it overwrites for it. */
+    Cut beginCut() {
         batchLock.readLock().lock();
         try {
-            cutPositions = new TreeMap<>(positions);
-            cut = reading;
+            var started = new Cut(new TreeMap<>(positions));
+            cut = started;
+            return started;
         } finally {
             batchLock.readLock().unlock();
         }
-        try {
-            var digest = new StateDigest();
-            // Weakly consistent: sees every account that existed at the cut, perhaps newer values
-            // and newer accounts, which the cut replaces and leaves out.
-            for (var entry : accounts.entrySet()) {
-                var current = entry.getValue();
-                var atCut = reading.atCut(entry.getKey(), current);
-                if (atCut != null) {
-                    digest.add(atCut);
-                }
+    }
+
+    /** The digest of the accounts as they stood at {@code cut}, however much was written since. */
+    Snapshot hash(Cut cut) {
+        var digest = new StateDigest();
+        // Weakly consistent: sees every account that existed at the cut, perhaps newer values and
+        // newer accounts, which the cut replaces and leaves out.
+        for (var entry : accounts.entrySet()) {
+            var atCut = cut.atCut(entry.getKey(), entry.getValue());
+            if (atCut != null) {
+                digest.add(atCut);
             }
-            return new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), cutPositions);
-        } finally {
-            cut = null;
         }
+        return new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), cut.positions);
     }
 
     /**
@@ -195,9 +203,14 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
      * writes the map, so a reader that read the map first and then finds nothing here read the
      * value at the cut.
      */
-    private static final class Cut {
+    static final class Cut {
 
+        private final Map<Integer, Long> positions;
         private final ConcurrentMap<String, Optional<Account>> before = new ConcurrentHashMap<>();
+
+        private Cut(Map<Integer, Long> positions) {
+            this.positions = positions;
+        }
 
         void keep(String accountId, Account valueAtCut) {
             before.putIfAbsent(accountId, Optional.ofNullable(valueAtCut));

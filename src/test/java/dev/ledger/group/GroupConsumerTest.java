@@ -31,6 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.inject.Inject;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.junit.jupiter.api.Test;
 
@@ -170,6 +174,43 @@ class GroupConsumerTest {
             account(id).body("balance", equalTo(105)).body("version", equalTo(3));
         } finally {
             neverCommitted.stop();
+        }
+    }
+
+    /**
+     * A rebalance while the database is away: the partitions cannot be positioned at their recorded
+     * offsets yet, so they wait, paused, and are positioned (and their outbox published) once it is
+     * back; none is left out of what the instance applies.
+     */
+    @Test
+    void partitionsAssignedWhileTheDatabaseIsAwayAreAppliedOnceItIsBack() throws Exception {
+        var id = openWith(100, "EUR");
+        var database = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        var name = database.substring(database.lastIndexOf('/') + 1);
+        var server = database.substring(0, database.lastIndexOf('/') + 1) + "postgres";
+        var second = anotherConsumer();
+        try (var admin = DriverManager.getConnection(server, "postgres", "postgres");
+                var statement = admin.createStatement()) {
+            statement.execute("alter database " + name + " allow_connections false");
+            statement.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + name + "'");
+            second.start(config.group().consumerGroup());
+            await().atMost(Duration.ofSeconds(30)).until(() -> membersWithPartitions() == 2);
+            statement.execute("alter database " + name + " allow_connections true");
+        }
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.applyingPartitions().size()
+                    + running.applyingPartitions().size() == 6 && !second.applyingPartitions().isEmpty());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> deposit(id, 5).statusCode(200).body("balance", equalTo(105)));
+        } finally {
+            second.stop();
+        }
+    }
+
+    private long membersWithPartitions() throws Exception {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.bootstrapServers()))) {
+            var group = config.group().consumerGroup();
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
         }
     }
 

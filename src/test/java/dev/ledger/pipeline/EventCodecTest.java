@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import dev.ledger.domain.EventType;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -305,5 +309,13 @@ class EventCodecTest {
         assertThatThrownBy(() -> codec.decode(value))
                 .isInstanceOf(InvalidRecordException.class)
                 .satisfies(thrown -> assertThat(((InvalidRecordException) thrown).reason()).isEqualTo(reason));
+    }
+
+    /** The one list of event types is EventType; the reflection registration an annotation needs must name the same. */
+    @Test
+    void theReflectionRegistrationNamesEveryEventTypeAndNothingElse() {
+        var registered = Set.of(EventCodec.class.getAnnotation(RegisterForReflection.class).targets());
+        var types = Arrays.stream(EventType.values()).map(EventType::payload).collect(Collectors.toSet());
+        assertThat(registered).isEqualTo(types);
     }
 }

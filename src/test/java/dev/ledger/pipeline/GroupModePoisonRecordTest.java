@@ -3,6 +3,7 @@ package dev.ledger.pipeline;
 import static dev.ledger.LedgerClient.deposit;
 import static dev.ledger.LedgerClient.openWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
@@ -12,6 +13,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -41,6 +43,23 @@ class GroupModePoisonRecordTest extends PoisonRecordTest {
         assertThat(Integer.parseInt(header(copy, DeadLetters.SOURCE_PARTITION))).isBetween(0, 5);
         assertThat(Long.parseLong(header(copy, DeadLetters.SOURCE_OFFSET))).isPositive();
         assertThat(header(copy, DeadLetters.DETAIL)).isNotBlank();
+    }
+
+    /** A copy with the headers added would pass the broker's limit: it goes without its value, and the partition goes on. */
+    @Test
+    void aRecordTooLargeToCopyWholeIsCopiedWithoutItsValue() {
+        var id = openWith(10, "EUR");
+        var huge = new byte[1_048_000];
+        Arrays.fill(huge, (byte) 'x');
+        TopicProbe.write(List.of(TopicProbe.record(id, huge)));
+        deposit(id, 1).statusCode(200).body("balance", equalTo(11));
+
+        var deadLetterTopic = ConfigProvider.getConfig().getValue("ledger.dead-letter-topic", String.class);
+        var copies = TopicProbe.readAll(deadLetterTopic).stream().filter(record -> id.equals(record.key())).toList();
+        assertThat(copies).hasSize(1);
+        assertThat(copies.get(0).value()).isNull();
+        assertThat(header(copies.get(0), DeadLetters.VALUE_DROPPED)).isEqualTo(Integer.toString(huge.length));
+        assertThat(header(copies.get(0), DeadLetters.REASON)).isEqualTo("malformed");
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

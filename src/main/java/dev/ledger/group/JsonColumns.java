@@ -6,10 +6,11 @@ import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
+import dev.ledger.domain.TransferStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Command results as rows: the account or transfer a command left behind is kept as JSON text. */
-@RegisterForReflection(targets = {Account.class, Transfer.class, CommandResult.class})
+@RegisterForReflection(targets = {Account.class, Transfer.class, CommandResult.class, TransferStatus.class, Rejection.class})
 final class JsonColumns {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -104,7 +104,7 @@ class NativeSourcesTest {
         // Events: the payloads and the envelope around them (dev.ledger.pipeline.EventCodec).
         roots.addAll(permitted(Payload.class));
         roots.add(load("dev.ledger.pipeline.EventCodec$Envelope"));
-        // Group mode's snapshots, kept as JSON text in PostgreSQL and sent through NOTIFY (Snapshots).
+        // Group mode's command results, kept as JSON text in PostgreSQL and sent through NOTIFY (JsonColumns).
         roots.add(dev.ledger.domain.Account.class);
         roots.add(dev.ledger.domain.Transfer.class);
         roots.add(dev.ledger.domain.CommandResult.class);

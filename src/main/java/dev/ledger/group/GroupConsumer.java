@@ -416,7 +416,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         if (followUps.isEmpty()) {
             return;
         }
-        var written = publisher.publishFollowUps(followUps).await().atMost(DATABASE);
+        // A broker that does not answer in time leaves them in the outbox, for a later republish.
+        var written = publisher.publishFollowUps(followUps).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
+                .await().indefinitely();
         store.written(written).await().atMost(DATABASE);
     }
 

@@ -372,7 +372,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         var nextOffsets = offsets(reads, true);
         store.write(config.topic(), state, new BatchChanges(decidedFollowUps, seenFollowUps, offsets(reads, false),
-                        nextOffsets, announcements))
+                        nextOffsets, PgNotifications.packed(announcements)))
                 .await().atMost(DATABASE);
 
         released(nextOffsets.keySet());

@@ -9,6 +9,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,9 @@ public class PgNotifications {
     private static final Logger LOG = Logger.getLogger(PgNotifications.class);
     private static final char COMMAND = 'c';
     private static final char TRANSFER = 't';
+    private static final char SEPARATOR = '\n';
+    /** PostgreSQL refuses a payload of 8,000 bytes or more. */
+    private static final int MAX_PAYLOAD_BYTES = 7_900;
 
     private final Vertx vertx;
     private final Outcomes outcomes;
@@ -58,6 +62,35 @@ public class PgNotifications {
         return payloads;
     }
 
+    /**
+     * The payloads of a batch, as few notifications as PostgreSQL's 8,000-byte limit allows: one
+     * per line (JSON has no raw line breaks). A notification costs the database far more than its
+     * bytes, so a batch of 5,000 commands sends a couple of hundred instead of 5,000.
+     */
+    public static List<String> packed(List<String> payloads) {
+        var packed = new ArrayList<String>();
+        var current = new StringBuilder();
+        int currentBytes = 0;
+        for (var payload : payloads) {
+            int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+            if (currentBytes > 0 && currentBytes + 1 + bytes > MAX_PAYLOAD_BYTES) {
+                packed.add(current.toString());
+                current.setLength(0);
+                currentBytes = 0;
+            }
+            if (currentBytes > 0) {
+                current.append(SEPARATOR);
+                currentBytes++;
+            }
+            current.append(payload);
+            currentBytes += bytes;
+        }
+        if (currentBytes > 0) {
+            packed.add(current.toString());
+        }
+        return packed;
+    }
+
     public void start() {
         // Optional, so that replay mode, which has no datasource, still starts; group mode requires it.
         var options = PgConnectOptions.fromUri(ModeConfigSourceFactory.firstServer(url.orElseThrow(() -> new IllegalStateException(
@@ -70,7 +103,13 @@ public class PgNotifications {
         subscriber.connect().await().atMost(Duration.ofSeconds(30));
     }
 
-    private void deliver(String payload) {
+    private void deliver(String notification) {
+        for (var payload : notification.split(String.valueOf(SEPARATOR))) {
+            deliverOne(payload);
+        }
+    }
+
+    private void deliverOne(String payload) {
         try {
             if (payload.charAt(0) == COMMAND) {
                 outcomes.commandApplied(JsonColumns.read(payload.substring(1), CommandResult.class));

@@ -2,19 +2,19 @@ package dev.ledger.bench;
 
 import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
-import dev.ledger.domain.LedgerMaps;
+import dev.ledger.domain.Account;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.LedgerView;
+import dev.ledger.domain.LedgerWriter;
+import dev.ledger.domain.Transfer;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.EventCodec;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +54,7 @@ public final class EventGenerator {
     private final SplittableRandom random;
     // Only the accounts are kept: commands, transfers and applied follow-ups are unique per event here,
     // and keeping millions of them would only cost the generator memory.
-    private final LedgerMaps state = new LedgerMaps(new HashMap<>(), forgetful(), forgetful(), forgettingSet());
+    private final AccountsOnly state = new AccountsOnly();
     private long sequence;
 
     public EventGenerator(long seed) {
@@ -179,36 +179,46 @@ public final class EventGenerator {
         return new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
     }
 
-    private static <V> Map<String, V> forgetful() {
-        return new AbstractMap<>() {
-            @Override
-            public V put(String key, V value) {
-                return null;
-            }
+    /** The generator's state: the accounts, and nothing the rules would find again (every id is new). */
+    private static final class AccountsOnly implements LedgerView, LedgerWriter {
 
-            @Override
-            public Set<Entry<String, V>> entrySet() {
-                return Collections.emptySet();
-            }
-        };
-    }
+        private final Map<String, Account> accounts = new HashMap<>();
 
-    private static Set<String> forgettingSet() {
-        return new AbstractSet<>() {
-            @Override
-            public boolean add(String value) {
-                return true;
-            }
+        @Override
+        public Optional<Account> account(String accountId) {
+            return Optional.ofNullable(accounts.get(accountId));
+        }
 
-            @Override
-            public Iterator<String> iterator() {
-                return Collections.emptyIterator();
-            }
+        @Override
+        public Optional<Transfer> transfer(String transferId, String from) {
+            return Optional.empty();
+        }
 
-            @Override
-            public int size() {
-                return 0;
-            }
-        };
+        @Override
+        public Optional<CommandResult> command(String commandId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean followUpApplied(String eventId) {
+            return false;
+        }
+
+        @Override
+        public void putAccount(Account account) {
+            accounts.put(account.accountId(), account);
+        }
+
+        @Override
+        public void putTransfer(Transfer transfer) {
+        }
+
+        @Override
+        public void putCommand(CommandResult command) {
+        }
+
+        @Override
+        public void markFollowUpApplied(String eventId) {
+        }
     }
 }

@@ -2,11 +2,13 @@ package dev.ledger.domain;
 
 /**
  * Account and transfer ids. The characters are limited so that an id can never break the
- * digest's {@code id|balance|version} lines, nor a follow-up's derived event id.
+ * digest's {@code id|balance|version} lines, nor a follow-up's derived event id; {@code .} and
+ * {@code ..} are refused because in a URL they are dot segments, so no client could reach
+ * {@code /accounts/..}.
  */
 public final class Ids {
 
-    public static final String PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+    public static final String PATTERN = "^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}$";
 
     private Ids() {
     }
@@ -19,8 +21,8 @@ public final class Ids {
     }
 
     /** What {@link #PATTERN} says, without a regular expression: every event is checked. */
-    private static boolean valid(String id) {
-        if (id == null || id.isEmpty() || id.length() > 64) {
+    public static boolean valid(String id) {
+        if (id == null || id.isEmpty() || id.length() > 64 || id.equals(".") || id.equals("..")) {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {

@@ -109,6 +109,56 @@ class BadInputTest {
     }
 
     @Test
+    void dotIdsAreRefused() {
+        assertNothingWritten(() -> {
+            for (var id : List.of(".", "..")) {
+                isBadRequest(postJson("/accounts", "{\"accountId\": \"" + id + "\", \"owner\": \"A\", \"currency\": \"EUR\"}"), "accountId");
+                isBadRequest(postJson("/transfers", "{\"transferId\": \"" + id + "\", \"from\": \"" + account + "\", \"to\": \"b\", \"amount\": 1}"),
+                        "transferId");
+                isBadRequest(postJson("/transfers", "{\"from\": \"" + id + "\", \"to\": \"" + account + "\", \"amount\": 1}"), "from");
+                isBadRequest(postJson("/transfers", "{\"from\": \"" + account + "\", \"to\": \"" + id + "\", \"amount\": 1}"), "to");
+                isBadRequest(given().urlEncodingEnabled(false).get("/accounts?after=" + id).then(), "after");
+                // Followed by a matrix parameter, a dot id is no dot segment: the resource gets it.
+                var segment = id + ";v=1";
+                isBadRequest(given().urlEncodingEnabled(false).contentType(ContentType.JSON).body("{\"amount\": 1}")
+                        .post("/accounts/" + segment + "/deposits").then(), "id");
+                for (var get : List.of("/accounts/", "/transfers/", "/commands/")) {
+                    isBadRequest(given().urlEncodingEnabled(false).get(get + segment).then(), "id");
+                }
+            }
+        });
+    }
+
+    @Test
+    void controlCharactersAndLoneSurrogatesInTextAreRefused() {
+        assertNothingWritten(() -> {
+            for (var text : List.of("a\\u0000b", "a\\u001Fb", "a\\u007Fb", "a\u007Fb", "\\uD800", "a\\uDC00b", "\\uDE00\\uD83D")) {
+                isBadRequest(postJson("/accounts", "{\"owner\": \"" + text + "\", \"currency\": \"EUR\"}"), "owner");
+                isBadRequest(postJson("/accounts/" + account + "/deposits", "{\"amount\": 1, \"reference\": \"" + text + "\"}"), "reference");
+                isBadRequest(postJson("/accounts/" + account + "/withdrawals", "{\"amount\": 1, \"reference\": \"" + text + "\"}"),
+                        "reference");
+            }
+        });
+    }
+
+    @Test
+    void textBeyondTheBasicPlaneIsAccepted() {
+        postJson("/accounts", "{\"owner\": \"Zo\\u00EB \\uD83D\\uDE00\", \"currency\": \"EUR\"}").statusCode(201)
+                .body("owner", equalTo("Zo\u00EB \uD83D\uDE00"));
+        postJson("/accounts/" + account + "/deposits", "{\"amount\": 1, \"reference\": \"\\uD83D\\uDE00\"}").statusCode(200);
+    }
+
+    @Test
+    void aMalformedIdempotencyKeyIsABadRequestProblem() {
+        assertNothingWritten(() -> {
+            for (var key : List.of("", "k".repeat(129), "a\tb")) {
+                isBadRequest(given().contentType(ContentType.JSON).header("Idempotency-Key", key).body("{\"amount\": 1}")
+                        .post("/accounts/" + account + "/deposits").then(), "Idempotency-Key");
+            }
+        });
+    }
+
+    @Test
     void anOversizeBodyIsTooLarge() {
         var huge = "{\"owner\": \"" + "a".repeat(70 * 1024) + "\", \"currency\": \"EUR\"}";
         assertNothingWritten(() -> postJson("/accounts", huge).statusCode(413).contentType("application/problem+json")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
+import dev.ledger.messaging.EventPublisher.PublishRefusedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -78,8 +79,8 @@ public final class Problems {
         return of(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), e.getMessage(), null));
     }
 
-    @ServerExceptionMapper
-    public Response notWritten(PublishTimeoutException e) {
+    @ServerExceptionMapper({PublishTimeoutException.class, PublishRefusedException.class})
+    public Response notWritten(RuntimeException e) {
         return of(503, "kafka-unavailable", "The event could not be written to Kafka",
                 e.getMessage() + "; nothing was acknowledged. Retry with the same Idempotency-Key.");
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
 import dev.ledger.messaging.EventPublisher.PublishRefusedException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -31,6 +33,11 @@ public final class Problems {
 
     static Response of(Problem problem) {
         return Response.status(problem.status()).type(Api.PROBLEM_JSON).entity(problem).build();
+    }
+
+    /** Answers from a Vert.x route, for what must be refused before RESTEasy reads the request. */
+    static void answer(RoutingContext context, Problem problem) {
+        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Api.PROBLEM_JSON).end(Json.encode(problem));
     }
 
     /** The answer to a command the ledger's rules rejected. */

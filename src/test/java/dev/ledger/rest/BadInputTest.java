@@ -11,9 +11,19 @@ import static org.hamcrest.Matchers.notNullValue;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +32,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputTest {
+
+    @TestHTTPResource("/")
+    URI base;
 
     private String account;
 
@@ -163,6 +176,42 @@ class BadInputTest {
         var huge = "{\"owner\": \"" + "a".repeat(70 * 1024) + "\", \"currency\": \"EUR\"}";
         assertNothingWritten(() -> postJson("/accounts", huge).statusCode(413).contentType("application/problem+json")
                 .body("status", equalTo(413)));
+    }
+
+    @Test
+    void anOversizeBodyOfUndeclaredLengthIsTooLarge() {
+        var huge = "{\"owner\": \"" + "a".repeat(70 * 1024) + "\", \"currency\": \"EUR\"}";
+        assertNothingWritten(() -> {
+            var response = postChunked("/accounts", huge);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("\"status\":413");
+        });
+    }
+
+    @Test
+    void anEmptyBodyOfUndeclaredLengthIsABadRequest() {
+        assertNothingWritten(() -> {
+            var response = postChunked("/accounts/" + account + "/deposits", "");
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        });
+    }
+
+    /** Sends the body in chunks, its length undeclared: RestAssured always declares it. */
+    private HttpResponse<String> postChunked(String path, String body) {
+        var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        try {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -3,7 +3,8 @@ package dev.ledger.domain;
 /**
  * Account and transfer ids. The characters are limited so that an id can never break the
  * digest's {@code id|balance|version} lines, nor a follow-up's derived event id; {@code .} and
- * {@code ..} are not ids, since a URL path cannot name them.
+ * {@code ..} are refused because in a URL they are dot segments, so no client could reach
+ * {@code /accounts/..}.
  */
 public final class Ids {
 

@@ -39,8 +39,19 @@ public class EventPublisher {
         this.codec = codec;
     }
 
+    /** Fails with {@link PublishRefusedException} when the emitter does not take the record. */
     public Uni<Void> publish(LedgerEvent event) {
-        return emitter.sendMessage(KafkaRecord.of(event.accountId(), codec.encode(event)));
+        return emitter.sendMessage(KafkaRecord.of(event.accountId(), codec.encode(event)))
+                // SmallRye signals every refusal with an IllegalStateException: its buffer full
+                // (SRMSG00034, Kafka not keeping up), or the channel down.
+                .onFailure(IllegalStateException.class).transform(PublishRefusedException::new);
+    }
+
+    /** The emitter refused the record: it was never handed to Kafka. */
+    public static final class PublishRefusedException extends RuntimeException {
+        PublishRefusedException(Throwable cause) {
+            super("the event emitter refused the event: its buffer is full or its channel is down", cause);
+        }
     }
 
     /**

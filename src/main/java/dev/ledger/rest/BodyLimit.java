@@ -1,15 +1,19 @@
 package dev.ledger.rest;
 
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.json.Json;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Refuses a declared oversize body with a 413 problem before it is read. Quarkus enforces the same
- * limit (quarkus.http.limits.max-body-size) on bodies of undeclared length, with a bare 413.
+ * Refuses an oversize body with a 413 problem. Quarkus enforces the same limit
+ * (quarkus.http.limits.max-body-size), but with a bare 413: before routing for a declared length,
+ * and, for a body of undeclared length (chunked), while RESTEasy reads it.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -19,18 +23,44 @@ public class BodyLimit {
 
     void install(@Observes Router router, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit) {
         long maxBytes = limit.asLongValue();
-        var problem = Json.encode(new Problem("about:blank", "Content Too Large", 413,
-                "The body is larger than " + maxBytes + " bytes.", null));
+        var problem = new Problem("about:blank", "Content Too Large", 413, "The body is larger than " + maxBytes + " bytes.", null);
         router.route().order(BEFORE_QUARKUS_LIMIT).handler(context -> {
             if (declaredLength(context.request().getHeader("Content-Length")) > maxBytes) {
-                context.response().setStatusCode(413)
-                        .putHeader("Content-Type", Api.PROBLEM_JSON)
-                        .putHeader("Connection", "close")
-                        .end(problem);
+                refuse(context, problem);
             } else {
                 context.next();
             }
         });
+        // A JSON body is read here, up to the limit, so that one of undeclared length is refused
+        // here too; RESTEasy takes the body read. Only JSON: the handler would also parse forms.
+        router.route().order(BEFORE_QUARKUS_LIMIT).consumes(MediaType.APPLICATION_JSON)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBytes))
+                .handler(BodyLimit::emptyUnlessRead)
+                .failureHandler(context -> {
+                    if (context.statusCode() == 413) {
+                        refuse(context, problem);
+                    } else {
+                        context.next();
+                    }
+                });
+    }
+
+    /**
+     * The handler leaves no body when no byte came; RESTEasy, finding none read, would then wait
+     * for one from a request already over, and never answer.
+     */
+    @SuppressWarnings("deprecation") // the one way to hand RESTEasy a body read before it
+    private static void emptyUnlessRead(RoutingContext context) {
+        if (context.body().buffer() == null) {
+            context.setBody(Buffer.buffer());
+        }
+        context.next();
+    }
+
+    private static void refuse(RoutingContext context, Problem problem) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        context.response().putHeader("Connection", "close");
+        Problems.answer(context, problem);
     }
 
     /** The declared body length, or -1 when none or unreadable (Quarkus refuses those itself). */

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ledger.command.CommandGateway.PartitionStalledException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
+import dev.ledger.pipeline.EventPublisher.PublishRefusedException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -31,6 +34,11 @@ public final class Problems {
 
     static Response of(Problem problem) {
         return Response.status(problem.status()).type(Api.PROBLEM_JSON).entity(problem).build();
+    }
+
+    /** Answers from a Vert.x route, for what must be refused before RESTEasy reads the request. */
+    static void answer(RoutingContext context, Problem problem) {
+        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Api.PROBLEM_JSON).end(Json.encode(problem));
     }
 
     /** The answer to a command the ledger's rules rejected. */
@@ -79,8 +87,8 @@ public final class Problems {
         return of(new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), e.getMessage(), null));
     }
 
-    @ServerExceptionMapper
-    public Response notWritten(PublishTimeoutException e) {
+    @ServerExceptionMapper({PublishTimeoutException.class, PublishRefusedException.class})
+    public Response notWritten(RuntimeException e) {
         return of(503, "kafka-unavailable", "The event could not be written to Kafka",
                 e.getMessage() + "; nothing was acknowledged. Retry with the same Idempotency-Key.");
     }

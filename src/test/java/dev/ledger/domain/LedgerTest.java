@@ -898,6 +898,17 @@ class LedgerTest {
                     new DepositRequested(1, null)));
         }
 
+        /** "." and ".." would be dot segments in an account's or a transfer's URL, which no client can reach. */
+        @ParameterizedTest
+        @ValueSource(strings = {".", ".."})
+        void dotIdsAreRefused(String id) {
+            assertThatIllegalArgumentException().isThrownBy(() -> new TransferRequested(id, "bob", 1));
+            assertThatIllegalArgumentException().isThrownBy(() -> new TransferRequested("t1", id, 1));
+            assertThatIllegalArgumentException().isThrownBy(() -> new TransferCreditRequested("t1", id, 1, "EUR"));
+            assertThatIllegalArgumentException().isThrownBy(() -> new LedgerEvent("e", id, "c", T0, null, null,
+                    new DepositRequested(1, null)));
+        }
+
         @Test
         void accountsOutsideTheirRangeAreRefused() {
             assertThatIllegalArgumentException().isThrownBy(() -> new Account("a", "o", "EUR", -1, 1));

@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.nio.charset.Charset;
 import java.util.Locale;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +41,11 @@ import org.junit.jupiter.api.TestInfo;
  * Generated bad input for every endpoint: each request gets a 4xx (never a 5xx) with an
  * {@code application/problem+json} body whose {@code status} is the HTTP status, and no batch
  * writes anything to the topic. The generator is seeded ({@code -Dsweep.seed=N} to replay a run).
+ *
+ * <p>Two kinds of request never reach the service, and get a bare 400 with no body: a request URI
+ * {@link URI} cannot parse (a malformed percent escape), refused by Quarkus's first handler, and a
+ * header value with a control character other than TAB, refused by Vert.x's HTTP decoder. Neither
+ * offers a hook to answer otherwise (see {@link #refusedBeforeTheService}).
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -60,7 +66,6 @@ class BadInputSweepTest {
     private String other;
     private final List<String> failures = new ArrayList<>();
     private int sent;
-    private int skipped;
 
     /** One generated request and the statuses it may get (any 4xx when empty). */
     record Case(String what, String method, String path, Map<String, String> headers, byte[] body, boolean chunked,
@@ -68,6 +73,10 @@ class BadInputSweepTest {
 
         Case(String what, String method, String path, Map<String, String> headers, String body, Set<Integer> expected) {
             this(what, method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8), false, expected, null, null);
+        }
+
+        Case inChunks() {
+            return new Case(what + " in chunks", method, path, headers, body, true, expected, field, rawHeaders);
         }
 
         Case withField(String violation) {
@@ -100,15 +109,17 @@ class BadInputSweepTest {
     @Test
     void malformedJsonOnEveryPostIsABadRequestProblem() {
         sweep(() -> {
+            // Not here: a leading byte order mark, which RFC 8259 (8.1) lets a parser ignore, as Jackson does.
             var fixed = List.of("", " ", "{", "}", "[", "]", "{}}", "{{}", "not json", "nul", "tru", "'x'", "{'amount': 1}",
                     "{\"amount\": 1}{\"amount\": 1}", "{\"amount\": 1} x", "{\"amount\": 1,}", "{\"amount\": NaN}",
                     "{\"amount\": Infinity}", "{\"amount\": 01}", "{\"amount\": 0x10}", "{\"amount\": +1}", "{amount: 1}",
-                    "{\"amount\" 1}", "{\"amount\": 1 /* c */}", "\uFEFF{\"amount\": 1}", "{\"amount\": \"1}",
+                    "{\"amount\" 1}", "{\"amount\": 1 /* c */}", "{\"amount\": \"1}",
                     "[".repeat(5_000) + "]".repeat(5_000), "{\"amount\": " + "9".repeat(5_000) + "}",
                     "{\"owner\": \"\\uZZZZ\", \"currency\": \"EUR\"}", "{\"owner\": \"a\u0001b\", \"currency\": \"EUR\"}");
             var cases = new ArrayList<Case>();
             for (var body : fixed) {
                 cases.add(post("fixed malformed", randomPostPath(), body, Set.of(400)));
+                cases.add(post("fixed malformed", randomPostPath(), body, Set.of(400)).inChunks());
             }
             for (int i = 0; i < 80; i++) {
                 var target = random.nextInt(4);
@@ -226,7 +237,7 @@ class BadInputSweepTest {
                     }
                     cases.add(new Case("GET " + get + "{" + id + "}", "GET", get + id, Map.of(), (String) null, Set.of(400, 404, 405)));
                 }
-                if (id.contains(";")) {
+                if (id.equals("a;b=1")) {
                     continue; // a matrix parameter: the id before it is well-formed, and a deposit to it is a real command
                 }
                 for (var move : List.of("/deposits", "/withdrawals")) {
@@ -246,10 +257,10 @@ class BadInputSweepTest {
     void aBadPageQueryIsABadRequest() {
         sweep(() -> {
             var limits = List.of("0", "-1", "1001", "1.5", "1e2", "abc", "%20", "01", "+1", "99999999999999999999", "1%00",
-                    "10%0A", "%EF%BC%91");
+                    "10%0A", "%EF%BC%91", "%", "1%", "%ZZ", "1%2");
             var afters = new ArrayList<>(oddPathIds());
-            afters.removeAll(List.of("a%2F", "..", ".", "a;b=1")); // ';' separates query parameters, like '&'
-            afters.add("%20");
+            afters.removeAll(List.of("a%2F", "a;b=1", "..;a=1", ".;a=1")); // ';' separates query parameters, like '&'
+            afters.addAll(List.of("%20", "%2E", "%", "a%", "%ZZ", "a%2", "%G0", "%%"));
             var cases = new ArrayList<Case>();
             for (var limit : limits) {
                 cases.add(get("limit=" + limit, "/accounts?limit=" + limit, Set.of(400)));
@@ -274,6 +285,48 @@ class BadInputSweepTest {
                     "\"\u20AC\"", "\"EUR\\n\"", "\"\\u0000EU\"", "\"E U\"", "\"\uFF25\uFF35\uFF32\"", "null", "978", "[\"EUR\"]")) {
                 cases.add(post("currency " + currency, "/accounts", "{\"owner\": \"A\", \"currency\": " + currency + "}", Set.of(400))
                         .withField("currency"));
+            }
+            return cases;
+        });
+    }
+
+    @Test
+    void aControlCharacterOrALoneSurrogateInTextIsABadRequestNamingIt() {
+        sweep(() -> {
+            // JSON string contents: escapes, and a raw DEL, which JSON lets stand unescaped
+            var texts = new ArrayList<String>();
+            for (int c = 0; c < 0x20; c++) {
+                texts.add(String.format("a\\u%04Xb", c));
+            }
+            texts.addAll(List.of("a\\u007Fb", "a\u007Fb", "\\uD800", "a\\uDBFFb", "\\uDC00", "x\\uDFFF", "\\uDE00\\uD83D",
+                    "\\uD83D\\uD83D\\uDE00", "\\uD83D\\uDE00\\uDE00", "ok\\uD83D"));
+            var cases = new ArrayList<Case>();
+            for (var text : texts) {
+                var shown = "text " + printable(text);
+                cases.add(post(shown, "/accounts", "{\"owner\": \"" + text + "\", \"currency\": \"EUR\"}", Set.of(400)).withField("owner"));
+                cases.add(post(shown, postPath(1 + random.nextInt(2)), "{\"amount\": 1, \"reference\": \"" + text + "\"}", Set.of(400))
+                        .withField("reference"));
+            }
+            return cases;
+        });
+    }
+
+    /** Quarkus refuses all of these before the service sees them (see the class comment). */
+    @Test
+    void aMalformedPercentEscapeIsABadRequest() {
+        sweep(() -> {
+            var escapes = List.of("%ZZ", "%", "%2", "a%", "a%G1b", "%%41", "%-1");
+            var cases = new ArrayList<Case>();
+            for (var escape : escapes) {
+                for (var get : List.of("/accounts/", "/transfers/", "/commands/")) {
+                    cases.add(get("GET " + get + escape, get + escape, Set.of(400)));
+                }
+                cases.add(get("after=" + escape, "/accounts?after=" + escape, Set.of(400)));
+                cases.add(get("limit=" + escape, "/accounts?limit=" + escape, Set.of(400)));
+                cases.add(get("unknown parameter " + escape, "/accounts?x=" + escape + "&limit=5", Set.of(400)));
+                cases.add(post("POST {" + escape + "}/deposits", "/accounts/" + escape + "/deposits", "{\"amount\": 1}", Set.of(400)));
+                var target = random.nextInt(4);
+                cases.add(post("query " + escape + " on a valid request", postPath(target) + "?x=" + escape, validBody(target), Set.of(400)));
             }
             return cases;
         });
@@ -343,8 +396,8 @@ class BadInputSweepTest {
     @Test
     void aBadIdempotencyKeyIsABadRequestEvenWithAValidBody() {
         sweep(() -> {
-            var keys = new ArrayList<>(List.of("", "k".repeat(129), "k".repeat(1_000), "cl\u00E9", "\u00A0key", "key\u00FF", "a\tb",
-                    "\u00E9".repeat(20)));
+            var keys = new ArrayList<>(List.of("", " ", "k".repeat(129), "k".repeat(1_000), "cl\u00E9", "\u00A0key", "key\u00FF", "a\tb",
+                    "\u00E9".repeat(20), "\u0001", "key\u0000", "a\u007Fb", "a\u001Fb", "k".repeat(64) + "\u0001" + "k".repeat(63)));
             var cases = new ArrayList<Case>();
             for (int i = 0; i < 40; i++) {
                 var key = i < keys.size() ? keys.get(i) : randomBadKey();
@@ -440,23 +493,36 @@ class BadInputSweepTest {
 
     private static List<String> oddBodyIds() {
         return List.of("a".repeat(65), "", " ", "has space", "a/b", "%2F", "a%2Fb", "\u00E9t\u00E9", "\u4E2D\u6587", "a\u0000b",
-                "a\nb", "a\tb", "x\u007F", "emoji\uD83D\uDE00", "a+b", "a:b", "a#b", "a?b", "a*b", "id\n", " id", "id ");
+                "a\nb", "a\tb", "x\u007F", "emoji\uD83D\uDE00", "a+b", "a:b", "a#b", "a?b", "a*b", "id\n", " id", "id ", ".", "..");
     }
 
     /** Raw (already encoded) path segments. */
     private static List<String> oddPathIds() {
         return List.of("a".repeat(65), "b".repeat(300), "has%20space", "a+b", "a/b", "a%2F", "a%2Fb", "%C3%A9t%C3%A9",
                 "%E4%B8%AD", "..", ".", "a%00b", "%0A", "a%0Db", "%1F", "%7F", "a%09b", "%25", "a%3Bb", "a;b=1", "%F0%9F%98%80",
-                "a%FFb", "~tilde", "a*b", "a!b", "a'b");
+                "a%FFb", "~tilde", "a*b", "a!b", "a'b", "..;a=1", ".;a=1", "%2E%2E", ".%2e");
     }
 
     private String randomBadKey() {
-        return switch (random.nextInt(4)) {
+        return switch (random.nextInt(5)) {
             case 0 -> "k".repeat(129 + random.nextInt(500));
             case 1 -> "key-" + (char) (0x80 + random.nextInt(0x80));
             case 2 -> "key\t" + random.nextInt(1000);
+            case 3 -> "key" + pick(headerControlCharacters()) + random.nextInt(1000);
             default -> (char) (0xA0 + random.nextInt(0x60)) + "k".repeat(random.nextInt(10));
         };
+    }
+
+    /** Control characters that can stand inside a header value: CR and LF would end it. */
+    private static List<Character> headerControlCharacters() {
+        var controls = new ArrayList<Character>();
+        for (char c = 0; c < 0x20; c++) {
+            if (c != '\r' && c != '\n') {
+                controls.add(c);
+            }
+        }
+        controls.add('\u007F');
+        return controls;
     }
 
     private <T> T pick(List<T> options) {
@@ -525,7 +591,7 @@ class BadInputSweepTest {
             check(test);
         }
         long after = TopicProbe.recordCount();
-        System.out.printf("[bad-input-sweep] %d requests sent, %d skipped, %d failures, %d ms%n", sent, skipped, failures.size(),
+        System.out.printf("[bad-input-sweep] %d requests sent, %d failures, %d ms%n", sent, failures.size(),
                 (System.nanoTime() - started) / 1_000_000);
         assertThat(failures).as("wrong answers (seed %d); rerun with -Dsweep.seed=%d", SEED, SEED).isEmpty();
         assertThat(after).as("records on the topic after %d bad requests", cases.size()).isEqualTo(before);
@@ -539,9 +605,6 @@ class BadInputSweepTest {
             answer = test.rawHeaders() != null ? sendRaw(test) : send(test);
         } catch (IOException e) {
             failures.add(shown + " -> no answer: " + e);
-            return;
-        }
-        if (answer == null) {
             return;
         }
         sent++;
@@ -564,9 +627,8 @@ class BadInputSweepTest {
             }
             request = builder.method(test.method(), body).build();
         } catch (IllegalArgumentException e) {
-            skipped++; // the JDK client refuses to send it (e.g. an illegal header value)
-            System.out.printf("[bad-input-sweep] skipped %s %s (%s): %s%n", test.method(), test.path(), test.what(), e.getMessage());
-            return null;
+            // the JDK client refuses to send it (a control character in a header, a malformed escape in the URI)
+            return sendRaw(test.raw(StandardCharsets.UTF_8));
         }
         try {
             var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -638,7 +700,10 @@ class BadInputSweepTest {
             failures.add(shown + answer + " (expected " + test.expected() + ")");
             return;
         }
-        if (response.body().isEmpty()) {
+        if (refusedBeforeTheService(test)) {
+            if (status != 400 || !response.body().isEmpty()) {
+                failures.add(shown + answer + " (expected the bare 400 of Quarkus or Vert.x: if the service sees this now, answer a problem)");
+            }
             return;
         }
         if (response.contentType() == null || !response.contentType().startsWith("application/problem+json")) {
@@ -652,8 +717,9 @@ class BadInputSweepTest {
             failures.add(shown + answer + " (body is not JSON)");
             return;
         }
-        if (problem.path("status").asInt(-1) != status || !problem.hasNonNull("type") || !problem.hasNonNull("title")) {
-            failures.add(shown + answer + " (problem status/type/title do not match)");
+        if (problem.path("status").asInt(-1) != status || !problem.hasNonNull("type") || !problem.hasNonNull("title")
+                || !problem.hasNonNull("detail")) {
+            failures.add(shown + answer + " (problem status/type/title/detail do not match)");
             return;
         }
         if (test.field() != null && status == 400) {
@@ -663,6 +729,22 @@ class BadInputSweepTest {
                 failures.add(shown + answer + " (violations do not name " + test.field() + ")");
             }
         }
+    }
+
+    /**
+     * Quarkus parses every request URI with {@link URI} before routing and answers a bare 400 when it
+     * cannot (its one switch, the system property vertx.disableURIValidation, turns the check off
+     * for the whole JVM and is not meant for production: quarkusio/quarkus#37804). Vert.x's HTTP
+     * decoder refuses a header value with a control character other than TAB and answers a bare 400
+     * through HttpServer#invalidRequestHandler, which Quarkus does not expose.
+     */
+    private static boolean refusedBeforeTheService(Case test) {
+        try {
+            new URI(test.path());
+        } catch (URISyntaxException e) {
+            return true;
+        }
+        return test.headers().values().stream().anyMatch(value -> value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7F));
     }
 
     private static String abbreviate(String text) {

@@ -11,9 +11,19 @@ import static org.hamcrest.Matchers.notNullValue;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +32,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputTest {
+
+    @TestHTTPResource("/")
+    URI base;
 
     private String account;
 
@@ -109,10 +122,96 @@ class BadInputTest {
     }
 
     @Test
+    void dotIdsAreRefused() {
+        assertNothingWritten(() -> {
+            for (var id : List.of(".", "..")) {
+                isBadRequest(postJson("/accounts", "{\"accountId\": \"" + id + "\", \"owner\": \"A\", \"currency\": \"EUR\"}"), "accountId");
+                isBadRequest(postJson("/transfers", "{\"transferId\": \"" + id + "\", \"from\": \"" + account + "\", \"to\": \"b\", \"amount\": 1}"),
+                        "transferId");
+                isBadRequest(postJson("/transfers", "{\"from\": \"" + id + "\", \"to\": \"" + account + "\", \"amount\": 1}"), "from");
+                isBadRequest(postJson("/transfers", "{\"from\": \"" + account + "\", \"to\": \"" + id + "\", \"amount\": 1}"), "to");
+                isBadRequest(given().urlEncodingEnabled(false).get("/accounts?after=" + id).then(), "after");
+                // Followed by a matrix parameter, a dot id is no dot segment: the resource gets it.
+                var segment = id + ";v=1";
+                isBadRequest(given().urlEncodingEnabled(false).contentType(ContentType.JSON).body("{\"amount\": 1}")
+                        .post("/accounts/" + segment + "/deposits").then(), "id");
+                for (var get : List.of("/accounts/", "/transfers/", "/commands/")) {
+                    isBadRequest(given().urlEncodingEnabled(false).get(get + segment).then(), "id");
+                }
+            }
+        });
+    }
+
+    @Test
+    void controlCharactersAndLoneSurrogatesInTextAreRefused() {
+        assertNothingWritten(() -> {
+            for (var text : List.of("a\\u0000b", "a\\u001Fb", "a\\u007Fb", "a\u007Fb", "\\uD800", "a\\uDC00b", "\\uDE00\\uD83D")) {
+                isBadRequest(postJson("/accounts", "{\"owner\": \"" + text + "\", \"currency\": \"EUR\"}"), "owner");
+                isBadRequest(postJson("/accounts/" + account + "/deposits", "{\"amount\": 1, \"reference\": \"" + text + "\"}"), "reference");
+                isBadRequest(postJson("/accounts/" + account + "/withdrawals", "{\"amount\": 1, \"reference\": \"" + text + "\"}"),
+                        "reference");
+            }
+        });
+    }
+
+    @Test
+    void textBeyondTheBasicPlaneIsAccepted() {
+        postJson("/accounts", "{\"owner\": \"Zo\\u00EB \\uD83D\\uDE00\", \"currency\": \"EUR\"}").statusCode(201)
+                .body("owner", equalTo("Zo\u00EB \uD83D\uDE00"));
+        postJson("/accounts/" + account + "/deposits", "{\"amount\": 1, \"reference\": \"\\uD83D\\uDE00\"}").statusCode(200);
+    }
+
+    @Test
+    void aMalformedIdempotencyKeyIsABadRequestProblem() {
+        assertNothingWritten(() -> {
+            for (var key : List.of("", "k".repeat(129), "a\tb")) {
+                isBadRequest(given().contentType(ContentType.JSON).header("Idempotency-Key", key).body("{\"amount\": 1}")
+                        .post("/accounts/" + account + "/deposits").then(), "Idempotency-Key");
+            }
+        });
+    }
+
+    @Test
     void anOversizeBodyIsTooLarge() {
         var huge = "{\"owner\": \"" + "a".repeat(70 * 1024) + "\", \"currency\": \"EUR\"}";
         assertNothingWritten(() -> postJson("/accounts", huge).statusCode(413).contentType("application/problem+json")
                 .body("status", equalTo(413)));
+    }
+
+    @Test
+    void anOversizeBodyOfUndeclaredLengthIsTooLarge() {
+        var huge = "{\"owner\": \"" + "a".repeat(70 * 1024) + "\", \"currency\": \"EUR\"}";
+        assertNothingWritten(() -> {
+            var response = postChunked("/accounts", huge);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("\"status\":413");
+        });
+    }
+
+    @Test
+    void anEmptyBodyOfUndeclaredLengthIsABadRequest() {
+        assertNothingWritten(() -> {
+            var response = postChunked("/accounts/" + account + "/deposits", "");
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        });
+    }
+
+    /** Sends the body in chunks, its length undeclared: RestAssured always declares it. */
+    private HttpResponse<String> postChunked(String path, String body) {
+        var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        try {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -388,10 +388,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         return decision.isFollowUp() ? null : state.command(decision.event().commandId()).orElse(null);
     }
 
+    /** Skipped as replay mode skips it, and copied to the dead-letter topic. */
     private Uni<Void> skip(ConsumerRecord<byte[], byte[]> record, InvalidRecordException why) {
-        metrics.skipped(why.reason());
-        LOG.warnf("Skipped record %s-%d@%d (%s), copied to %s: %s", record.topic(), record.partition(), record.offset(),
-                why.reason().tag(), config.deadLetterTopic(), why.getMessage());
+        metrics.skipped(record, why);
         return deadLetters.copy(record, why.reason(), why.getMessage());
     }
 

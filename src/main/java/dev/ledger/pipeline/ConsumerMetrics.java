@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
 
 /**
  * What consumers report, in either mode: applied events, skipped records, lag, replay progress.
@@ -19,6 +21,8 @@ import org.apache.kafka.clients.consumer.Consumer;
  */
 @Singleton
 public class ConsumerMetrics {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerMetrics.class);
 
     private final MeterRegistry registry;
     private final Counter applied;
@@ -51,8 +55,11 @@ public class ConsumerMetrics {
         (outcome instanceof Outcome.Applied ? applied : outcome instanceof Outcome.Rejected ? rejected : duplicates).increment();
     }
 
-    public void skipped(InvalidRecordException.Reason reason) {
-        skipped.get(reason).increment();
+    /** Counts and logs a record skipped as invalid, the same way in both modes. */
+    public void skipped(ConsumerRecord<?, ?> record, InvalidRecordException why) {
+        skipped.get(why.reason()).increment();
+        LOG.warnf("Skipped record %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), why.reason().tag(),
+                why.getMessage());
     }
 
     public void lag(int partition, long records) {

@@ -88,9 +88,12 @@ public class StalledPartitions {
     /** Whether a mutation of this account would wait behind a stalled record. */
     public boolean holdsBack(String accountId) {
         int count = partitionCount;
-        // The default partitioner's choice for a keyed record, which is how events reach their partition.
-        return count > 0 && (!stalledAt.isEmpty() || !stalledElsewhere.isEmpty())
-                && stalled(Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % count);
+        return count > 0 && (!stalledAt.isEmpty() || !stalledElsewhere.isEmpty()) && stalled(partitionOf(accountId, count));
+    }
+
+    /** The partition the producer's default partitioner gives a record keyed by this account, which is how events reach theirs. */
+    public static int partitionOf(String accountId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private AtomicInteger gauge(int partition) {

@@ -241,13 +241,13 @@ public class ReplayConsumer {
     private void applyOrStall(Read read, TopicPartition partition, List<Decision> decisions) {
         var record = read.record();
         if (read.invalid() != null) {
-            skip(record, read.invalid());
+            metrics.skipped(record, read.invalid());
             return;
         }
         try {
             apply(read.event(), record.partition(), decisions);
         } catch (InvalidRecordException e) {
-            skip(record, e);
+            metrics.skipped(record, e);
         } catch (RuntimeException e) {
             heldBack.put(partition, record.offset());
             toPause.add(partition);
@@ -268,12 +268,6 @@ public class ReplayConsumer {
             }
         }
         decisions.add(decision);
-    }
-
-    private void skip(ConsumerRecord<byte[], byte[]> record, InvalidRecordException why) {
-        metrics.skipped(why.reason());
-        LOG.warnf("Skipped record %s-%d@%d (%s): %s", record.topic(), record.partition(), record.offset(), why.reason().tag(),
-                why.getMessage());
     }
 
     /** Publishes what is due, never more than the publisher's window at once: the rest waits for the next batch. */

@@ -11,6 +11,7 @@ import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.LedgerClient;
 import dev.ledger.PostgresResource;
+import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -20,7 +21,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +82,7 @@ class StalledPartitionTest {
     }
 
     private static int partitionOf(String accountId) {
-        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return StalledPartitions.partitionOf(accountId, PARTITIONS);
     }
 
     private static String idOnPartition(int partition, boolean same) {

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.PostgresResource;
+import dev.ledger.pipeline.StalledPartitions;
 import dev.ledger.TopicProbe;
 
 /**
@@ -462,7 +463,7 @@ class FaultToleranceIT {
 
     /** The partition Kafka's default partitioner puts an account's events on. */
     private static int partitionOf(String accountId) {
-        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return StalledPartitions.partitionOf(accountId, PARTITIONS);
     }
 
     private <T extends AutoCloseable> T started(T process) {

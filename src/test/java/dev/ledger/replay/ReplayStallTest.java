@@ -20,14 +20,12 @@ import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +67,7 @@ class ReplayStallTest {
     void aRecordTheStateCannotTakeHoldsBackItsPartitionWhileTheOthersReachTheirEnd() throws Exception {
         int partitions = topic.ensure(true);
         var refused = LedgerClient.newId("unstorable");
-        int stalledPartition = partitionOf(refused, partitions);
+        int stalledPartition = StalledPartitions.partitionOf(refused, partitions);
         var before = new ArrayList<String>();
         var after = new ArrayList<String>();
         var records = new ArrayList<ProducerRecord<String, byte[]>>();
@@ -98,8 +96,8 @@ class ReplayStallTest {
             assertThat(state.account(refused)).isEmpty();
             assertThat(before).allSatisfy(id -> assertThat(state.account(id)).isPresent());
             assertThat(after).allSatisfy(id -> assertThat(state.account(id).isPresent())
-                    .as(id).isEqualTo(partitionOf(id, partitions) != stalledPartition));
-            assertThat(after).anyMatch(id -> partitionOf(id, partitions) == stalledPartition);
+                    .as(id).isEqualTo(StalledPartitions.partitionOf(id, partitions) != stalledPartition));
+            assertThat(after).anyMatch(id -> StalledPartitions.partitionOf(id, partitions) == stalledPartition);
         } finally {
             consumer.stop();
             stalled.release(stalledPartition);
@@ -109,9 +107,5 @@ class ReplayStallTest {
     private static LedgerEvent open(String id) {
         return new LedgerEvent(UUID.randomUUID().toString(), id, UUID.randomUUID().toString(), Instant.now(), null, null,
                 new Payload.AccountOpenRequested("Ada", "EUR"));
-    }
-
-    private static int partitionOf(String accountId, int partitions) {
-        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 }

@@ -63,6 +63,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private static final Duration DATABASE = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration LONGEST_STALL_RETRY = Duration.ofMinutes(1);
+    /**
+     * Records left on a partition below which it counts as caught up: a few polls' worth under
+     * load, far less than a backlog.
+     */
+    private static final long CAUGHT_UP = 1_000;
     /** SQLSTATE classes that a record's data causes, not the database's state: data, integrity, limits, raised by a trigger. */
     private static final Set<String> RECORD_ERRORS = Set.of("22", "23", "54", "P0");
 
@@ -83,6 +88,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     /** Held at a record the database refuses; paused until their next try. */
     private final Map<TopicPartition, Hold> held = new HashMap<>();
+    /** Records left to read on each partition after the last poll. */
+    private final Map<Integer, Long> lag = new HashMap<>();
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
@@ -146,6 +153,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 positionAssignedPartitions();
                 retryHeldPartitions();
                 var records = consumer.poll(POLL);
+                measureLag();
                 if (!records.isEmpty()) {
                     applyPoll(records);
                 }
@@ -187,8 +195,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     /**
-     * Seeks each newly assigned partition to where the last applying transaction left it and
-     * publishes its outbox, then lets it be read; until the database answers, it stays paused.
+     * Seeks each newly assigned partition to where the last applying transaction left it, then lets
+     * it be read; until the database answers, it stays paused. What its outbox holds is published
+     * by {@link #republishOverdueFollowUps} once this instance has caught up.
      */
     private void positionAssignedPartitions() {
         if (unpositioned.isEmpty() || System.nanoTime() - nextPositioning < 0) {
@@ -206,7 +215,6 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 }
             }
             store.clearStalled(config.topic(), numbers).await().atMost(DATABASE);
-            republish(store.claimPending(numbers, Duration.ZERO).await().atMost(DATABASE));
         } catch (RuntimeException e) {
             LOG.warnf("Cannot position partitions %s yet, retrying in %d ms: %s", numbers, RETRY.toMillis(), e.getMessage());
             nextPositioning = System.nanoTime() + RETRY.toNanos();
@@ -345,6 +353,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 .await().atMost(DATABASE);
         var decisions = new ArrayList<Decision>(events.size());
         var decidedFollowUps = new ArrayList<PendingFollowUp>();
+        var followUpsById = new HashMap<String, LedgerEvent>();
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
@@ -364,6 +373,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             for (var followUp : decision.followUps()) {
                 decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
                         new String(codec.encode(followUp), StandardCharsets.UTF_8)));
+                followUpsById.put(followUp.eventId(), followUp);
             }
             announcements.addAll(PgNotifications.of(decision, storedCommand(state, decision)));
         }
@@ -380,8 +390,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             metrics.applied(decision.outcome());
             outcomes.applied(decision, storedCommand(state, decision));
         }
-        publish(decisions.stream().flatMap(decision -> decision.followUps().stream()).toList());
         commitForMonitoring(nextOffsets);
+        publish(decidedFollowUps.stream().filter(followUp -> caughtUp(followUp.sourcePartition()))
+                .map(followUp -> followUpsById.get(followUp.eventId())).toList());
     }
 
     private static CommandResult storedCommand(BatchState state, Decision decision) {
@@ -421,10 +432,15 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         store.written(written).await().atMost(DATABASE);
     }
 
-    /** Follow-ups still in the outbox a while after they were decided: their publication failed. */
+    /**
+     * Follow-ups still in the outbox a while after they were decided: their publication failed, or
+     * was left for now because they were decided while catching up. Only once caught up: on a
+     * backlog, a follow-up still in the outbox may well be further on in the topic already.
+     */
     private void republishOverdueFollowUps() {
         var retry = config.group().followUpRetry();
-        if (System.nanoTime() - nextRepublish < 0 || applying.isEmpty()) {
+        if (System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
+                || !applying.stream().allMatch(this::caughtUp)) {
             return;
         }
         nextRepublish = System.nanoTime() + retry.toNanos();
@@ -455,9 +471,26 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
         nextOffsets.forEach((partition, offset) -> offsets.put(new TopicPartition(config.topic(), partition), new OffsetAndMetadata(offset)));
         consumer.commitAsync(offsets, null);
+    }
+
+    /** The records left on each partition once the poll just made is applied. */
+    private void measureLag() {
         for (var partition : consumer.assignment()) {
-            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition.partition(), lag));
+            consumer.currentLag(partition).ifPresent(records -> {
+                lag.put(partition.partition(), records);
+                metrics.lag(partition.partition(), records);
+            });
         }
+    }
+
+    /**
+     * Whether the last poll left this partition caught up. Follow-ups decided deeper in a backlog
+     * wait in the outbox: another instance (a replay instance, or an earlier owner) may have written
+     * them already, further on in the topic, and they are applied from there; those that are not
+     * are published once this instance has caught up.
+     */
+    private boolean caughtUp(int partition) {
+        return lag.getOrDefault(partition, Long.MAX_VALUE) <= CAUGHT_UP;
     }
 
     /** The ids a batch's events read, by kind, to load their rows in one query each. */

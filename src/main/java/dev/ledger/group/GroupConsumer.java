@@ -440,7 +440,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private void republishOverdueFollowUps() {
         var retry = config.group().followUpRetry();
         if (System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
-                || !applying.stream().allMatch(this::caughtUp)) {
+                || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
             return;
         }
         nextRepublish = System.nanoTime() + retry.toNanos();
@@ -491,6 +491,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      */
     private boolean caughtUp(int partition) {
         return lag.getOrDefault(partition, Long.MAX_VALUE) <= CAUGHT_UP;
+    }
+
+    /** A held partition's lag only grows while it waits: it does not hold back the others' outbox. */
+    private boolean isHeld(int partition) {
+        return held.keySet().stream().anyMatch(held -> held.partition() == partition);
     }
 
     /** The ids a batch's events read, by kind, to load their rows in one query each. */

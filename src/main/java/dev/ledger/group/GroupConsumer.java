@@ -495,7 +495,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     /** A held partition's lag only grows while it waits: it does not hold back the others' outbox. */
     private boolean isHeld(int partition) {
-        return held.keySet().stream().anyMatch(held -> held.partition() == partition);
+        return held.keySet().stream().anyMatch(waiting -> waiting.partition() == partition);
     }
 
     /** The ids a batch's events read, by kind, to load their rows in one query each. */

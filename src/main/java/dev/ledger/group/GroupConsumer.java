@@ -63,11 +63,6 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private static final Duration DATABASE = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration LONGEST_STALL_RETRY = Duration.ofMinutes(1);
-    /**
-     * Records left on a partition below which it counts as caught up: a few polls' worth under
-     * load, far less than a backlog.
-     */
-    private static final long CAUGHT_UP = 1_000;
     /** SQLSTATE classes that a record's data causes, not the database's state: data, integrity, limits, raised by a trigger. */
     private static final Set<String> RECORD_ERRORS = Set.of("22", "23", "54", "P0");
 
@@ -90,6 +85,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Hold> held = new HashMap<>();
     /** Records left to read on each partition after the last poll. */
     private final Map<Integer, Long> lag = new HashMap<>();
+    /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
+    private final Map<Integer, Long> lastApplied = new HashMap<>();
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
@@ -353,7 +350,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 .await().atMost(DATABASE);
         var decisions = new ArrayList<Decision>(events.size());
         var decidedFollowUps = new ArrayList<PendingFollowUp>();
-        var followUpsById = new HashMap<String, LedgerEvent>();
+        var publishNow = new ArrayList<LedgerEvent>();
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
@@ -373,7 +370,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             for (var followUp : decision.followUps()) {
                 decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
                         new String(codec.encode(followUp), StandardCharsets.UTF_8)));
-                followUpsById.put(followUp.eventId(), followUp);
+                if (recent(read.record())) {
+                    publishNow.add(followUp);
+                }
             }
             announcements.addAll(PgNotifications.of(decision, storedCommand(state, decision)));
         }
@@ -391,8 +390,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             outcomes.applied(decision, storedCommand(state, decision));
         }
         commitForMonitoring(nextOffsets);
-        publish(decidedFollowUps.stream().filter(followUp -> caughtUp(followUp.sourcePartition()))
-                .map(followUp -> followUpsById.get(followUp.eventId())).toList());
+        reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
+        publish(publishNow);
     }
 
     private static CommandResult storedCommand(BatchState state, Decision decision) {
@@ -484,13 +483,20 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     /**
-     * Whether the last poll left this partition caught up. Follow-ups decided deeper in a backlog
-     * wait in the outbox: another instance (a replay instance, or an earlier owner) may have written
-     * them already, further on in the topic, and they are applied from there; those that are not
-     * are published once this instance has caught up.
+     * Whether a record was written less than {@code LEDGER_GROUP_FOLLOW_UP_RETRY} ago: its follow-ups
+     * are published at once. Those of an older record (a backlog being caught up on) wait in the
+     * outbox: another instance (a replay instance, or an earlier owner) may have written them
+     * already, further on in the topic, and they are applied from there; those that are not are
+     * published once this instance has caught up.
      */
+    private boolean recent(ConsumerRecord<byte[], byte[]> record) {
+        return System.currentTimeMillis() - record.timestamp() < config.group().followUpRetry().toMillis();
+    }
+
+    /** Nothing left to read on the partition, or what was last applied there is recent. */
     private boolean caughtUp(int partition) {
-        return lag.getOrDefault(partition, Long.MAX_VALUE) <= CAUGHT_UP;
+        return lag.getOrDefault(partition, Long.MAX_VALUE) == 0
+                || System.currentTimeMillis() - lastApplied.getOrDefault(partition, 0L) < config.group().followUpRetry().toMillis();
     }
 
     /** A held partition's lag only grows while it waits: it does not hold back the others' outbox. */

@@ -16,6 +16,7 @@ import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.StalledPartitions;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -490,13 +490,17 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      * published once this instance has caught up.
      */
     private boolean recent(ConsumerRecord<byte[], byte[]> record) {
-        return System.currentTimeMillis() - record.timestamp() < config.group().followUpRetry().toMillis();
+        return withinRetry(record.timestamp());
     }
 
     /** Nothing left to read on the partition, or what was last applied there is recent. */
     private boolean caughtUp(int partition) {
-        return lag.getOrDefault(partition, Long.MAX_VALUE) == 0
-                || System.currentTimeMillis() - lastApplied.getOrDefault(partition, 0L) < config.group().followUpRetry().toMillis();
+        return lag.getOrDefault(partition, Long.MAX_VALUE) == 0 || withinRetry(lastApplied.getOrDefault(partition, 0L));
+    }
+
+    /** Whether a record time is less than {@code LEDGER_GROUP_FOLLOW_UP_RETRY} ago. */
+    private boolean withinRetry(long timestampMillis) {
+        return System.currentTimeMillis() - timestampMillis < config.group().followUpRetry().toMillis();
     }
 
     /** A held partition's lag only grows while it waits: it does not hold back the others' outbox. */

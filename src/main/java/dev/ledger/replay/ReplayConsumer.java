@@ -10,6 +10,7 @@ import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.StalledPartitions;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -207,9 +207,8 @@ public class ReplayConsumer {
         var decisions = new ArrayList<Decision>(batch.records().size());
         state.writeBatch(() -> {
             for (var read : batch.records()) {
-                var partition = new TopicPartition(read.record().topic(), read.record().partition());
-                if (!heldBack.containsKey(partition)) {
-                    applyOrStall(read, partition, decisions);
+                if (heldBack.isEmpty() || !heldBack.containsKey(partitionOf(read.record()))) {
+                    applyOrStall(read, decisions);
                 }
             }
             var reached = new HashMap<>(batch.positions());
@@ -238,7 +237,7 @@ public class ReplayConsumer {
         }
     }
 
-    private void applyOrStall(Read read, TopicPartition partition, List<Decision> decisions) {
+    private void applyOrStall(Read read, List<Decision> decisions) {
         var record = read.record();
         if (read.invalid() != null) {
             metrics.skipped(record, read.invalid());
@@ -249,6 +248,7 @@ public class ReplayConsumer {
         } catch (InvalidRecordException e) {
             metrics.skipped(record, e);
         } catch (RuntimeException e) {
+            var partition = partitionOf(record);
             heldBack.put(partition, record.offset());
             toPause.add(partition);
             stalled.stall(record.partition(), record.offset(), e);
@@ -322,6 +322,11 @@ public class ReplayConsumer {
 
     /** A polled record and its event, or why it may not be applied. */
     private record Read(ConsumerRecord<byte[], byte[]> record, LedgerEvent event, InvalidRecordException invalid) {
+    }
+
+    /** Only a stall needs the record's partition as an object: not made for every record applied. */
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
     }
 
     private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {

@@ -2,10 +2,11 @@ package dev.ledger.group;
 
 import static dev.ledger.LedgerClient.deposit;
 import static dev.ledger.LedgerClient.open;
-import static dev.ledger.LedgerClient.openWith;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
@@ -18,7 +19,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -67,9 +67,9 @@ class StalledPartitionTest {
                 .post("/accounts").then().statusCode(202);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
-                .body(org.hamcrest.Matchers.containsString("ledger_partition_stalled{partition=\"" + stalled + "\"} 1.0")));
+                .body(containsString("ledger_partition_stalled{partition=\"" + stalled + "\"} 1.0")));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'ledger-group' }.data.'stalled-partition-" + stalled + "'", org.hamcrest.Matchers.notNullValue());
+                .body("checks.find { it.name == 'ledger-group' }.data.'stalled-partition-" + stalled + "'", notNullValue());
         deposit(neighbour, 5).statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:ledger:problem:partition-stalled"));
         deposit(elsewhere, 5).statusCode(200).body("balance", equalTo(5));
@@ -78,7 +78,7 @@ class StalledPartitionTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/accounts/" + refused).then().statusCode(200));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> deposit(neighbour, 5).statusCode(200).body("balance", equalTo(5)));
         given().get("/q/metrics").then()
-                .body(org.hamcrest.Matchers.containsString("ledger_partition_stalled{partition=\"" + stalled + "\"} 0.0"));
+                .body(containsString("ledger_partition_stalled{partition=\"" + stalled + "\"} 0.0"));
     }
 
     private static int partitionOf(String accountId) {

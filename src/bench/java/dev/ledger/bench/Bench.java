@@ -54,7 +54,7 @@ public final class Bench {
                     written.accounts(), written.seconds(), written.perSecond(), written.endOffsets());
             return;
         }
-        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "replay,group,rest,memory").split(",")));
+        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "startup,replay,group,rest,memory").split(",")));
         var jar = Path.of(property("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify, which packages it first");
@@ -72,6 +72,10 @@ public final class Bench {
             Function<String, Setup> setups = bootstrap -> new Setup(bootstrap, jar, work, databases, serviceJvm, run, profile);
             var figures = new ArrayList<Figure>();
             long accounts = Long.parseLong(property("bench.accounts", "100000"));
+            if (scenarios.contains("startup")) {
+                scenario(figures, "startup", given, setups, setup -> Startup.run(setup,
+                        Integer.parseInt(property("bench.startup.runs", "5"))));
+            }
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,
                         longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startupOnEmptyTopic(setup)));
@@ -84,8 +88,10 @@ public final class Bench {
             }
             if (scenarios.contains("rest")) {
                 scenario(figures, "rest", given, setups, setup -> RestScenario.run(setup,
-                        Long.parseLong(property("bench.rest.accounts", "10000")), Integer.parseInt(property("bench.rest.rate", "2000")),
-                        Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30")))));
+                        Long.parseLong(property("bench.rest.accounts", "10000")), ints(property("bench.rest.rates", "200,1000")),
+                        Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30"))),
+                        ints(property("bench.rest.sweep", "200,500,1000,1500,2000,3000,4000")),
+                        Duration.ofSeconds(Long.parseLong(property("bench.rest.sweep.seconds", "10")))));
             }
             if (scenarios.contains("memory")) {
                 scenario(figures, "memory", given, setups, setup -> HeapPerAccount.run(setup,
@@ -143,6 +149,10 @@ public final class Bench {
 
     static List<Long> longs(String values) {
         return Arrays.stream(values.split(",")).map(String::trim).filter(v -> !v.isEmpty()).map(Long::parseLong).toList();
+    }
+
+    static List<Integer> ints(String values) {
+        return longs(values).stream().map(Math::toIntExact).toList();
     }
 
     static void log(String format, Object... values) {

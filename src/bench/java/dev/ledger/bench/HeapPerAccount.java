@@ -25,8 +25,8 @@ final class HeapPerAccount {
                 baseline, full, written.accounts(), written.events(), perAccount);
         return List.of(Figure.compared(Figure.format("Replay heap per account (%,d accounts, %,d events)", written.accounts(),
                         written.events()), Figure.format("%.0f bytes", perAccount),
-                Figure.format("300 bytes (target); empty-topic heap %,d MB", baseline / (1024 * 1024)), perAccount / 300,
-                "< 300 bytes", perAccount < 300));
+                Figure.format("250 bytes (target); empty-topic heap %,d MB", baseline / (1024 * 1024)), perAccount / 250,
+                "<= 250 bytes", perAccount <= 250));
     }
 
     private static long heapAfterReplay(Bench.Setup setup, String topic, String name) {

@@ -44,6 +44,11 @@ public class Outcomes {
         return inFlight(commandId) || commands.waiting(commandId);
     }
 
+    /** Whether a request on this instance waits for this sender's transfer under this id to settle. */
+    public boolean awaitsSettlement(String transferId, String from) {
+        return settledTransfers.waiting(settledKey(transferId, from));
+    }
+
     /**
      * Called after a decision is written.
      *

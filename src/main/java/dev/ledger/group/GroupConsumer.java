@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,6 +88,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<Integer, Long> lag = new HashMap<>();
     /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
     private final Map<Integer, Long> lastApplied = new HashMap<>();
+    /** Follow-ups handed to the publisher and not yet acknowledged or failed. */
+    private final AtomicInteger followUpsInFlight = new AtomicInteger();
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
@@ -374,7 +377,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                     publishNow.add(followUp);
                 }
             }
-            announcements.addAll(PgNotifications.of(decision, storedCommand(state, decision)));
+            announcements.addAll(PgNotifications.of(decision, outcomes));
         }
         if (!copies.isEmpty()) {
             Uni.join().all(copies).andFailFast().await().atMost(DATABASE);
@@ -418,17 +421,21 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     // Follow-ups
 
     /**
-     * Publishes follow-ups with backpressure and waits for the broker; those it acknowledged leave the
-     * outbox, so only those it did not are ever published again.
+     * Publishes follow-ups without holding up the next batch: those the broker acknowledges leave the
+     * outbox, so only those it did not are ever published again. Past the publisher's window they stay
+     * in the outbox, published once overdue: the broker is then the bottleneck, not this consumer.
      */
     private void publish(List<LedgerEvent> followUps) {
-        if (followUps.isEmpty()) {
+        if (followUps.isEmpty() || followUpsInFlight.get() >= EventPublisher.FOLLOW_UPS_IN_FLIGHT) {
             return;
         }
+        followUpsInFlight.addAndGet(followUps.size());
         // A broker that does not answer in time leaves them in the outbox, for a later republish.
-        var written = publisher.publishFollowUps(followUps).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
-                .await().indefinitely();
-        store.written(written).await().atMost(DATABASE);
+        publisher.publishFollowUps(followUps).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
+                .call(store::written)
+                .onTermination().invoke(() -> followUpsInFlight.addAndGet(-followUps.size()))
+                .subscribe().with(written -> { }, failure -> LOG.warnf(
+                        "Follow-ups were published but stay in the outbox, to be published again: %s", failure.getMessage()));
     }
 
     /**

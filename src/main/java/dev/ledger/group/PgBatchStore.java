@@ -100,6 +100,25 @@ public class PgBatchStore {
         });
     }
 
+    /** The stored results of these commands, those that exist. */
+    public Uni<Collection<CommandResult>> commands(Set<String> commandIds) {
+        return select(pools.get(), "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
+                + "transfer_snapshot from commands where command_id = any($1)", commandIds, PgBatchStore::command, CommandResult::commandId)
+                .map(Map::values);
+    }
+
+    /** These transfers as they stand, those that exist. */
+    public Uni<Collection<Transfer>> transfers(Set<BatchState.TransferKey> keys) {
+        var ids = new HashSet<String>();
+        keys.forEach(key -> ids.add(key.transferId()));
+        return select(pools.get(), "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
+                + "from transfers where transfer_id = any($1)", ids, PgBatchStore::transfer, BatchState.TransferKey::of)
+                .map(rows -> {
+                    rows.keySet().retainAll(keys);
+                    return rows.values();
+                });
+    }
+
     static Transfer transfer(Row row) {
         var reason = row.getString(6);
         return new Transfer(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getString(4),

@@ -2,9 +2,8 @@ package dev.ledger.group;
 
 import dev.ledger.command.Outcomes;
 import dev.ledger.config.ModeConfigSourceFactory;
-import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Decision;
-import dev.ledger.domain.Transfer;
+import dev.ledger.group.BatchState.TransferKey;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -12,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Read-your-writes on every instance: the instance that accepted a request is often not the one
- * that applies its event. The applying transaction NOTIFYs what it applied (delivered on commit),
- * and every instance LISTENs and wakes its waiting requests, with no polling.
+ * that applies its event. The applying transaction NOTIFYs the ids of what it applied (delivered on
+ * commit), and every instance LISTENs; one with a request waiting for an id reads its row and wakes
+ * the request, with no polling. Ids, not results: every instance receives every notification, and
+ * parsing a result it does not wait for cost each instance more CPU than the applying did.
  */
 @ApplicationScoped
 public class PgNotifications {
@@ -29,35 +31,45 @@ public class PgNotifications {
     private static final char COMMAND = 'c';
     private static final char TRANSFER = 't';
     private static final char SEPARATOR = '\n';
+    /** Between a transfer's sender and its id: account ids hold no space. */
+    private static final char KEY_SEPARATOR = ' ';
     /** PostgreSQL refuses a payload of 8,000 bytes or more. */
     private static final int MAX_PAYLOAD_BYTES = 7_900;
 
     private final Vertx vertx;
     private final Outcomes outcomes;
+    private final PgBatchStore store;
     private final Optional<String> url;
     private final Optional<String> username;
     private final Optional<String> password;
     private PgSubscriber subscriber;
 
-    PgNotifications(Vertx vertx, Outcomes outcomes,
+    PgNotifications(Vertx vertx, Outcomes outcomes, PgBatchStore store,
                     @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
                     @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
                     @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.outcomes = outcomes;
+        this.store = store;
         this.url = url;
         this.username = username;
         this.password = password;
     }
 
-    /** The payloads announcing a decision: its command's result as now stored, and its transfer once settled. */
-    public static List<String> of(Decision decision, CommandResult stored) {
+    /**
+     * The payloads announcing a decision: its command's id, unless the request that waits for it is
+     * on this instance, which wakes it itself; and its transfer's sender and id once settled. Only
+     * ids: an instance with a request waiting for one reads the row, and the others ignore it.
+     */
+    public static List<String> of(Decision decision, Outcomes local) {
         var payloads = new ArrayList<String>(2);
-        if (stored != null) {
-            payloads.add(COMMAND + JsonColumns.write(stored));
+        var commandId = decision.event().commandId();
+        if (!decision.isFollowUp() && !local.awaited(commandId)) {
+            payloads.add(COMMAND + commandId);
         }
-        if (decision.transfer() != null && decision.transfer().status().settled()) {
-            payloads.add(TRANSFER + JsonColumns.write(decision.transfer()));
+        var transfer = decision.transfer();
+        if (transfer != null && transfer.status().settled()) {
+            payloads.add(TRANSFER + transfer.from() + KEY_SEPARATOR + transfer.transferId());
         }
         return payloads;
     }
@@ -103,21 +115,32 @@ public class PgNotifications {
         subscriber.connect().await().atMost(Duration.ofSeconds(30));
     }
 
+    /** Reads the rows of the commands and transfers that requests on this instance wait for, and wakes them. */
     private void deliver(String notification) {
+        var commands = new HashSet<String>();
+        var transfers = new HashSet<TransferKey>();
         for (var payload : notification.split(String.valueOf(SEPARATOR))) {
-            deliverOne(payload);
-        }
-    }
-
-    private void deliverOne(String payload) {
-        try {
-            if (payload.charAt(0) == COMMAND) {
-                outcomes.commandApplied(JsonColumns.read(payload.substring(1), CommandResult.class));
-            } else if (payload.charAt(0) == TRANSFER) {
-                outcomes.transferSettled(JsonColumns.read(payload.substring(1), Transfer.class));
+            if (payload.length() < 2) {
+                continue;
             }
-        } catch (RuntimeException e) {
-            LOG.warnf("Ignored an unreadable notification: %s", e.getMessage());
+            var id = payload.substring(1);
+            if (payload.charAt(0) == COMMAND && outcomes.awaited(id)) {
+                commands.add(id);
+            } else if (payload.charAt(0) == TRANSFER) {
+                int split = id.indexOf(KEY_SEPARATOR);
+                var key = new TransferKey(id.substring(split + 1), id.substring(0, split));
+                if (split > 0 && outcomes.awaitsSettlement(key.transferId(), key.from())) {
+                    transfers.add(key);
+                }
+            }
+        }
+        if (!commands.isEmpty()) {
+            store.commands(commands).subscribe().with(results -> results.forEach(outcomes::commandApplied),
+                    failure -> LOG.warnf("Cannot read commands applied elsewhere; their requests will answer 202: %s", failure.getMessage()));
+        }
+        if (!transfers.isEmpty()) {
+            store.transfers(transfers).subscribe().with(settled -> settled.forEach(outcomes::transferSettled),
+                    failure -> LOG.warnf("Cannot read transfers settled elsewhere; their requests will answer 202: %s", failure.getMessage()));
         }
     }
 

@@ -2,7 +2,9 @@ package dev.ledger.group;
 
 import static dev.ledger.LedgerClient.account;
 import static dev.ledger.LedgerClient.deposit;
+import static dev.ledger.LedgerClient.open;
 import static dev.ledger.LedgerClient.openWith;
+import static dev.ledger.LedgerClient.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
@@ -10,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
+import dev.ledger.LedgerClient;
 import dev.ledger.PostgresResource;
 import dev.ledger.TopicProbe;
 import dev.ledger.command.Outcomes;
@@ -142,6 +145,35 @@ class GroupConsumerTest {
             assertThat(split).allSatisfy(account -> assertThat(account.get("version")).isEqualTo(2));
             assertThat(split.stream().mapToLong(account -> ((Number) account.get("balance")).longValue()).sum())
                     .isEqualTo(1_000L * 1_001 / 2);
+        } finally {
+            second.stop();
+        }
+    }
+
+    /**
+     * Read-your-writes across instances: requests taken here and applied by another instance of the
+     * group (a second consumer with outcomes of its own) are answered with their outcome, woken by
+     * the ids the applying transaction notifies, not by their timeout.
+     */
+    @Test
+    void mutationsAppliedByAnotherInstanceAreAnsweredWithTheirOutcome() throws Exception {
+        var second = anotherConsumer();
+        second.start(config.group().consumerGroup());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !second.applyingPartitions().isEmpty()
+                    && second.applyingPartitions().size() + running.applyingPartitions().size() == 6);
+            var elsewhere = new ArrayList<String>();
+            while (elsewhere.size() < 2) {
+                var id = LedgerClient.newId("elsewhere");
+                open(id, "Ada", "EUR").statusCode(201).body("accountId", equalTo(id)).body("balance", equalTo(0));
+                if (second.applyingPartitions().contains(StalledPartitions.partitionOf(id, 6))) {
+                    elsewhere.add(id);
+                }
+            }
+
+            deposit(elsewhere.get(0), 500).statusCode(200).body("balance", equalTo(500)).body("version", equalTo(2));
+            transfer(elsewhere.get(0), elsewhere.get(1), 200).statusCode(201).body("status", equalTo("COMPLETED"));
+            account(elsewhere.get(1)).statusCode(200).body("balance", equalTo(200));
         } finally {
             second.stop();
         }

@@ -4,6 +4,7 @@ import dev.ledger.config.LedgerConfig;
 import io.quarkus.vertx.http.security.HttpSecurity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -32,18 +33,39 @@ public class AccessControl {
     static final String ISSUER_SETTING = "mp.jwt.verify.issuer";
 
     private static final Logger LOG = Logger.getLogger(AccessControl.class);
-    private static final String[] API = {"/accounts/*", "/transfers/*", "/commands/*"};
+    private static final String ADMIN_PATH = "/admin";
+    private static final List<String> API_PATHS = List.of("/accounts", "/transfers", "/commands");
+    private static final String[] READ_ROLES = {READ, WRITE};
+    private static final String[] WRITE_ROLES = {WRITE};
+    private static final String[] ADMIN_ROLES = {ADMIN};
 
     void secure(@Observes HttpSecurity http, LedgerConfig ledger, Config config) {
         if (ledger.auth() != LedgerConfig.Auth.JWT) {
             return;
         }
         requireKey(config);
-        http.path("/admin/*").applyToJaxRs().roles(ADMIN)
-                .path(API).methods("GET", "HEAD").applyToJaxRs().roles(READ, WRITE)
-                .path(API).methods("POST").applyToJaxRs().roles(WRITE);
+        // "/x/*" covers /x itself too
+        String[] api = API_PATHS.stream().map(path -> path + "/*").toArray(String[]::new);
+        http.path(ADMIN_PATH + "/*").applyToJaxRs().roles(ADMIN_ROLES)
+                .path(api).methods("GET", "HEAD").applyToJaxRs().roles(READ_ROLES)
+                .path(api).methods("POST").applyToJaxRs().roles(WRITE_ROLES);
         LOG.infof("LEDGER_AUTH=jwt: bearer tokens required for /accounts, /transfers, /commands (%s, %s) and /admin (%s)",
                 READ, WRITE, ADMIN);
+    }
+
+    /** The roles of which a token needs one for this request, as {@link #secure} sets them; none when it is open. */
+    static List<String> rolesFor(String method, String path) {
+        if (under(path, ADMIN_PATH)) {
+            return List.of(ADMIN_ROLES);
+        }
+        if (API_PATHS.stream().noneMatch(api -> under(path, api))) {
+            return List.of();
+        }
+        return List.of(method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD") ? READ_ROLES : WRITE_ROLES);
+    }
+
+    private static boolean under(String path, String root) {
+        return path.equals(root) || path.startsWith(root + "/");
     }
 
     /**

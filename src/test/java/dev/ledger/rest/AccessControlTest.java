@@ -169,6 +169,17 @@ class AccessControlTest {
         }
     }
 
+    @Test
+    void theApiDescriptionDeclaresTheBearerSchemeAndEachOperationsRoles() {
+        var openApi = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+
+        assertThat(openApi.getString("components.securitySchemes.bearer.type")).isEqualTo("http");
+        assertThat(openApi.getString("components.securitySchemes.bearer.scheme")).isEqualTo("bearer");
+        assertThat(openApi.getList("paths.'/accounts'.post.security.bearer.flatten()")).containsExactly(WRITE);
+        assertThat(openApi.getList("paths.'/accounts/{id}'.get.security.bearer.flatten()")).containsExactly(READ, WRITE);
+        assertThat(openApi.getList("paths.'/admin/digest'.get.security.bearer.flatten()")).containsExactly(ADMIN);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static String token(String... roles) {

@@ -32,6 +32,13 @@ public interface LedgerConfig {
     @WithDefault("5s")
     Duration commandTimeout();
 
+    /**
+     * {@code LEDGER_AUTH}: {@code none}, or {@code jwt} for bearer tokens verified with the MicroProfile
+     * JWT settings ({@code MP_JWT_VERIFY_PUBLICKEY[_LOCATION]}, {@code MP_JWT_VERIFY_ISSUER}).
+     */
+    @WithDefault("none")
+    Auth auth();
+
     /** Replay mode's settings. */
     Replay replay();
 
@@ -67,6 +74,13 @@ public interface LedgerConfig {
          */
         @WithDefault("10s")
         Duration followUpRetry();
+    }
+
+    enum Auth {
+        /** Every request is served without a token. */
+        NONE,
+        /** The API needs a bearer JWT whose groups claim holds a role allowed for the request. */
+        JWT
     }
 
     enum Mode {

@@ -8,6 +8,10 @@ import dev.ledger.command.CommandGateway.PartitionStalledException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
 import dev.ledger.pipeline.EventPublisher.PublishRefusedException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolation;
@@ -97,6 +101,25 @@ public final class Problems {
     public Response stalled(PartitionStalledException e) {
         return of(503, "partition-stalled", "The account's partition is stalled",
                 e.getMessage() + "; nothing was written. Retry later: the partition is tried again with backoff.");
+    }
+
+    /** No token, or one that is expired, from another issuer, or not signed with the configured key. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        LOG.debugf("Refused a request without a valid bearer token: %s", e.getMessage());
+        var challenge = e instanceof AuthenticationFailedException ? "Bearer error=\"invalid_token\"" : "Bearer";
+        return Response.fromResponse(of(401, "unauthorized", "A valid bearer token is required",
+                        "The request has no bearer token, or its token is expired, from another issuer or not signed with "
+                                + "the expected key; nothing was written."))
+                .header("WWW-Authenticate", challenge).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        return of(403, "forbidden", "The token's roles do not allow this request",
+                "The groups claim holds none of the roles allowed for " + request.method() + " " + request.path() + " ("
+                        + AccessControl.READ + ": GET; " + AccessControl.WRITE + ": GET and POST; " + AccessControl.ADMIN
+                        + ": /admin); nothing was written.");
     }
 
     @ServerExceptionMapper

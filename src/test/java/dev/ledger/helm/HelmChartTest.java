@@ -45,6 +45,7 @@ class HelmChartTest {
     /** helm-java renders for Kubernetes 1.20 unless told otherwise; the chart needs 1.23+. */
     static final String KUBE_VERSION = "1.30.0";
     static final String BOOTSTRAP = "broker-1.kafka:9092,broker-2.kafka:9092";
+    static final String ISSUER = "https://id.example.com/realms/bank";
 
     static final YAMLMapper YAML = new YAMLMapper();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -58,11 +59,19 @@ class HelmChartTest {
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler::fromJson,
             "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy::fromJson);
 
+    /** What a token needs to be verified with: auth is on by default. */
+    static final String AUTH = """
+            auth:
+              issuer: %s
+              publicKey:
+                secretName: ledger-jwt
+            """.formatted(ISSUER);
+
     static final String REPLAY = """
             mode: replay
             kafka:
               bootstrapServers: %s
-            """.formatted(BOOTSTRAP);
+            """.formatted(BOOTSTRAP) + AUTH;
 
     static final String GROUP = """
             mode: group
@@ -70,7 +79,15 @@ class HelmChartTest {
               bootstrapServers: %s
             postgresql:
               existingSecret: ledger-postgresql
-            """.formatted(BOOTSTRAP);
+            """.formatted(BOOTSTRAP) + AUTH;
+
+    static final String AUTH_OFF = """
+            auth:
+              enabled: false
+              issuer: ""
+              publicKey:
+                secretName: ""
+            """;
 
     /** Every optional resource and setting switched on. */
     static final String EVERYTHING = """
@@ -82,6 +99,13 @@ class HelmChartTest {
             topic:
               name: payments-ledger
               partitions: 4
+              strimzi:
+                enabled: true
+                cluster: bank-kafka
+                namespace: kafka
+                replicas: 3
+                config:
+                  min.insync.replicas: 2
             commandTimeout: 8s
             autoscaling:
               enabled: true
@@ -117,23 +141,28 @@ class HelmChartTest {
 
     @Test
     void lintPassesStrictlyInReplayMode() {
-        LintResult result = lint(Map.of("mode", "replay", "kafka.bootstrapServers", BOOTSTRAP));
+        LintResult result = lint(Map.of("mode", "replay", "kafka.bootstrapServers", BOOTSTRAP,
+                "auth.issuer", ISSUER, "auth.publicKey.secretName", "ledger-jwt"));
         assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
 
     @Test
     void lintPassesStrictlyInGroupModeWithEveryOptionalResource() {
-        LintResult result = lint(Map.of(
-                "mode", "group",
-                "kafka.bootstrapServers", BOOTSTRAP,
-                "kafka.existingSecret", "ledger-kafka",
-                "kafka.truststore.secretName", "ledger-kafka-ca",
-                "postgresql.existingSecret", "ledger-postgresql",
-                "autoscaling.enabled", true,
-                "metrics.serviceMonitor.enabled", true,
-                "networkPolicy.enabled", true,
-                "networkPolicy.egress.enabled", true));
+        LintResult result = lint(Map.ofEntries(
+                Map.entry("mode", "group"),
+                Map.entry("kafka.bootstrapServers", BOOTSTRAP),
+                Map.entry("kafka.existingSecret", "ledger-kafka"),
+                Map.entry("kafka.truststore.secretName", "ledger-kafka-ca"),
+                Map.entry("postgresql.existingSecret", "ledger-postgresql"),
+                Map.entry("autoscaling.enabled", true),
+                Map.entry("metrics.serviceMonitor.enabled", true),
+                Map.entry("networkPolicy.enabled", true),
+                Map.entry("networkPolicy.egress.enabled", true),
+                Map.entry("auth.issuer", ISSUER),
+                Map.entry("auth.publicKey.configMapName", "ledger-jwt"),
+                Map.entry("topic.strimzi.enabled", true),
+                Map.entry("topic.strimzi.cluster", "bank-kafka")));
         assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
@@ -219,7 +248,7 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("ServiceAccount", "Service", "Deployment", "PodDisruptionBudget");
         assertThat(render(GROUP, EVERYTHING).raw.keySet())
                 .containsExactlyInAnyOrder("ServiceAccount", "Service", "Deployment", "PodDisruptionBudget",
-                        "HorizontalPodAutoscaler", "ServiceMonitor", "NetworkPolicy");
+                        "HorizontalPodAutoscaler", "ServiceMonitor", "NetworkPolicy", "KafkaTopic");
     }
 
     @Test
@@ -318,12 +347,14 @@ class HelmChartTest {
     @Test
     void replayModeAllowsALongCatchUpBeforeLivenessAndReadinessApply() {
         V1Probe startup = render(REPLAY).container().getStartupProbe();
-        assertHttpGet(startup, "/q/health/ready");
+        assertHttpGet(startup, "/q/health/started");
         assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold())
                 .as("seconds a replay may take before the pod is restarted").isGreaterThanOrEqualTo(30 * 60);
 
         V1Probe groupStartup = render(GROUP).container().getStartupProbe();
-        assertHttpGet(groupStartup, "/q/health/live");
+        assertHttpGet(groupStartup, "/q/health/started");
+        assertThat(groupStartup.getPeriodSeconds() * groupStartup.getFailureThreshold())
+                .as("seconds for the migrations").isEqualTo(5 * 60);
     }
 
     @Test
@@ -426,6 +457,133 @@ class HelmChartTest {
         assertThat(egressPorts(replay)).contains(53, 9092, 9093).doesNotContain(5432);
     }
 
+    // ---------------------------------------------------------------- security
+
+    @Test
+    void authIsOnByDefaultWithTheKeyMountedFromTheSecret() {
+        Rendered rendered = render(GROUP);
+        Map<String, V1EnvVar> env = env(rendered.container());
+
+        assertThat(env.get("LEDGER_AUTH").getValue()).isEqualTo("jwt");
+        assertThat(env.get("MP_JWT_VERIFY_ISSUER").getValue()).isEqualTo(ISSUER);
+        assertThat(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").getValue()).isEqualTo("/etc/ledger/jwt/public-key.pem");
+        assertThat(rendered.container().getVolumeMounts()).filteredOn(m -> m.getName().equals("jwt-public-key"))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo("/etc/ledger/jwt");
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+        assertThat(rendered.podSpec().getVolumes()).filteredOn(v -> v.getName().equals("jwt-public-key"))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("ledger-jwt");
+                    assertThat(v.getSecret().getItems()).singleElement()
+                            .satisfies(item -> assertThat(item.getKey()).isEqualTo("public-key.pem"));
+                    assertThat(v.getConfigMap()).isNull();
+                });
+    }
+
+    @Test
+    void theKeyMayComeFromAConfigMapOrAUrl() {
+        Rendered fromConfigMap = render(REPLAY, """
+                auth:
+                  publicKey:
+                    secretName: ""
+                    configMapName: ledger-jwt-key
+                    key: jwks.json
+                """);
+        assertThat(env(fromConfigMap.container()).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").getValue())
+                .isEqualTo("/etc/ledger/jwt/jwks.json");
+        assertThat(fromConfigMap.podSpec().getVolumes()).filteredOn(v -> v.getName().equals("jwt-public-key"))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.getConfigMap().getName()).isEqualTo("ledger-jwt-key");
+                    assertThat(v.getSecret()).isNull();
+                });
+
+        String jwks = "https://id.example.com/realms/bank/protocol/openid-connect/certs";
+        Rendered fromUrl = render(REPLAY, """
+                auth:
+                  publicKey:
+                    secretName: ""
+                    url: %s
+                """.formatted(jwks));
+        assertThat(env(fromUrl.container()).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").getValue()).isEqualTo(jwks);
+        assertThat(fromUrl.podSpec().getVolumes()).noneMatch(v -> v.getName().equals("jwt-public-key"));
+        assertThat(fromUrl.container().getVolumeMounts()).noneMatch(m -> m.getName().equals("jwt-public-key"));
+    }
+
+    @Test
+    void authOffSetsNoneAndMountsNoKey() {
+        Rendered rendered = render(REPLAY, AUTH_OFF);
+        Map<String, V1EnvVar> env = env(rendered.container());
+
+        assertThat(env.get("LEDGER_AUTH").getValue()).isEqualTo("none");
+        assertThat(env.keySet()).noneMatch(name -> name.startsWith("MP_JWT"));
+        assertThat(rendered.podSpec().getVolumes()).noneMatch(v -> v.getName().equals("jwt-public-key"));
+    }
+
+    @Test
+    void authOnNeedsAnIssuerAndExactlyOneKey() {
+        String brokers = "kafka:\n  bootstrapServers: %s\n".formatted(BOOTSTRAP);
+        assertThatThrownBy(() -> render(brokers)).hasMessageContaining("exactly one of auth.publicKey.secretName");
+        assertThatThrownBy(() -> render(brokers + "auth:\n  publicKey:\n    secretName: ledger-jwt\n"))
+                .hasMessageContaining("auth.issuer");
+        assertThatThrownBy(() -> render(REPLAY, "auth.publicKey.configMapName", "another"))
+                .hasMessageContaining("exactly one of auth.publicKey.secretName");
+        assertRejected(REPLAY, "auth.enabled", "yes");
+        assertRejected(REPLAY, "auth.publicKey.url", "id.example.com/certs");
+    }
+
+    @Test
+    void extraEnvCannotTurnAuthOff() {
+        assertThatThrownBy(() -> render(REPLAY, """
+                extraEnv:
+                  - name: LEDGER_AUTH
+                    value: none
+                """)).hasMessageContaining("LEDGER_AUTH is set by the chart");
+    }
+
+    // ---------------------------------------------------------------- Strimzi KafkaTopic
+
+    @Test
+    void theKafkaTopicRendersOnlyWhenEnabled() {
+        assertThat(render(GROUP).raw).doesNotContainKey("KafkaTopic");
+        assertThat(render(REPLAY).text).doesNotContain("KafkaTopic");
+        assertThat(render(REPLAY, EVERYTHING).raw).containsKey("KafkaTopic");
+    }
+
+    @Test
+    void theKafkaTopicIsTheOneTheServiceWouldCreateAndOutlivesTheRelease() {
+        JsonNode topic = render(REPLAY, EVERYTHING).raw.get("KafkaTopic");
+
+        assertThat(topic.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
+        assertThat(topic.at("/metadata/name").asText()).isEqualTo("payments-ledger");
+        assertThat(topic.at("/metadata/namespace").asText()).isEqualTo("kafka");
+        assertThat(topic.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo("bank-kafka");
+        assertThat(topic.at("/metadata/annotations/helm.sh~1resource-policy").asText()).isEqualTo("keep");
+        assertThat(topic.at("/spec/topicName").asText()).isEqualTo("payments-ledger");
+        assertThat(topic.at("/spec/partitions").asInt()).as("topic.partitions, as LEDGER_TOPIC_PARTITIONS").isEqualTo(4);
+        assertThat(topic.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(JSON.convertValue(topic.at("/spec/config"), Map.class)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "retention.ms", -1, "retention.bytes", -1, "cleanup.policy", "delete", "min.insync.replicas", 2));
+        assertThat(topic.at("/spec").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("topicName", "partitions", "replicas", "config");
+
+        JsonNode inRelease = render(List.of(REPLAY, EVERYTHING), "topic.strimzi.namespace", "").raw.get("KafkaTopic");
+        assertThat(inRelease.at("/metadata/namespace").asText()).isEqualTo("payments");
+    }
+
+    @Test
+    void theKafkaTopicNeedsItsClusterAndKeepsItsRetention() {
+        assertThatThrownBy(() -> render(List.of(REPLAY, EVERYTHING), "topic.strimzi.cluster", ""))
+                .hasMessageContaining("topic.strimzi.cluster");
+        assertThatThrownBy(() -> render(REPLAY, EVERYTHING, """
+                topic:
+                  strimzi:
+                    config:
+                      retention.ms: 604800000
+                """)).hasMessageContaining("schema");
+        assertRejected(REPLAY, "topic.strimzi.replicas", 0);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     @FunctionalInterface
@@ -481,7 +639,7 @@ class HelmChartTest {
             String kind = doc.path("kind").asText();
             String type = doc.path("apiVersion").asText() + "/" + kind;
             assertThat(raw.put(kind, doc)).as("one %s", kind).isNull();
-            if (kind.equals("ServiceMonitor")) {
+            if (kind.equals("ServiceMonitor") || kind.equals("KafkaTopic")) {
                 continue; // a CRD, not in the Kubernetes model: checked field by field
             }
             Parser parser = PARSERS.get(type);

@@ -54,7 +54,7 @@ public final class Bench {
                     written.accounts(), written.seconds(), written.perSecond(), written.endOffsets());
             return;
         }
-        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "startup,replay,group,rest,memory").split(",")));
+        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "startup,replay,group,catch-up,rest,memory").split(",")));
         var jar = Path.of(property("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify, which packages it first");
@@ -86,11 +86,15 @@ public final class Bench {
                         Duration.ofSeconds(Long.parseLong(property("bench.naive.seconds", "30"))),
                         longs(property("bench.group.instances", "1,2"))));
             }
+            if (scenarios.contains("catch-up")) {
+                scenario(figures, "catch-up", given, setups, setup -> GroupCatchUp.run(setup,
+                        Long.parseLong(property("bench.catchup.events", "1000000")), accounts));
+            }
             if (scenarios.contains("rest")) {
                 scenario(figures, "rest", given, setups, setup -> RestScenario.run(setup,
                         Long.parseLong(property("bench.rest.accounts", "10000")), ints(property("bench.rest.rates", "200,1000")),
                         Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30"))),
-                        ints(property("bench.rest.sweep", "200,500,1000,1500,2000,3000,4000")),
+                        property("bench.rest.sweep", "none").equals("none") ? List.of() : ints(property("bench.rest.sweep", "none")),
                         Duration.ofSeconds(Long.parseLong(property("bench.rest.sweep.seconds", "10")))));
             }
             if (scenarios.contains("memory")) {

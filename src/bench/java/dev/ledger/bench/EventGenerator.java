@@ -43,8 +43,19 @@ public final class EventGenerator {
     public static final int PARTITIONS = 6;
     private static final String[] CURRENCIES = {"EUR", "EUR", "EUR", "USD", "GBP"};
 
-    /** What a run wrote: the events and the end offsets they left, per partition. */
-    public record Written(long events, long accounts, Map<Integer, Long> endOffsets, double seconds) {
+    /**
+     * The requests after the openings: {@code transferPercent} of them transfers, the rest deposits
+     * and withdrawals 45 to 25; with {@code followUps}, each transfer followed by the follow-ups the
+     * service would publish (a topic as it looks once settled), without, a backlog the service must
+     * still complete.
+     */
+    public record Mix(int transferPercent, boolean followUps) {
+        /** The generator's usual mix: 30 % transfers, follow-ups written. */
+        public static final Mix SETTLED = new Mix(30, true);
+    }
+
+    /** What a run wrote: the events and the end offsets they left, per partition, and how many were transfers. */
+    public record Written(long events, long accounts, Map<Integer, Long> endOffsets, double seconds, long transfers) {
         public double perSecond() {
             return events / seconds;
         }
@@ -52,19 +63,26 @@ public final class EventGenerator {
 
     private final EventCodec codec = new EventCodec();
     private final SplittableRandom random;
+    private final Mix mix;
     // Only the accounts are kept: commands, transfers and applied follow-ups are unique per event here,
     // and keeping millions of them would only cost the generator memory.
     private final AccountsOnly state = new AccountsOnly();
     private long sequence;
+    private long transfers;
 
-    public EventGenerator(long seed) {
+    public EventGenerator(long seed, Mix mix) {
         this.random = new SplittableRandom(seed);
+        this.mix = mix;
     }
 
     /** Creates {@code topic} as the service would (6 partitions, unlimited retention) and fills it. */
     public static Written fill(String bootstrap, String topic, long events, long accounts) {
+        return fill(bootstrap, topic, events, accounts, Mix.SETTLED);
+    }
+
+    public static Written fill(String bootstrap, String topic, long events, long accounts, Mix mix) {
         createTopic(bootstrap, topic);
-        return new EventGenerator(42).write(bootstrap, topic, events, accounts);
+        return new EventGenerator(42, mix).write(bootstrap, topic, events, accounts);
     }
 
     /** Creates the topic and waits until every partition has a leader, so that no first batch waits for one. */
@@ -116,7 +134,7 @@ public final class EventGenerator {
                 throw new IllegalStateException("The producer failed", failure.get());
             }
             var ends = Offsets.end(bootstrap, topic);
-            return new Written(written, opened, ends, (System.nanoTime() - began) / 1e9);
+            return new Written(written, opened, ends, (System.nanoTime() - began) / 1e9, transfers);
         }
     }
 
@@ -131,8 +149,10 @@ public final class EventGenerator {
             }
         });
         int sent = 1;
-        for (var followUp : decision.followUps()) {
-            sent += send(producer, topic, followUp, failure);
+        if (mix.followUps()) {
+            for (var followUp : decision.followUps()) {
+                sent += send(producer, topic, followUp, failure);
+            }
         }
         return sent;
     }
@@ -140,10 +160,11 @@ public final class EventGenerator {
     private LedgerEvent nextRequest(long accounts) {
         var account = accountId(random.nextLong(accounts));
         int kind = random.nextInt(100);
-        if (kind < 45) {
+        int nonTransfers = 100 - mix.transferPercent();
+        if (kind < nonTransfers * 45 / 70) {
             return event(account, new Payload.DepositRequested(1 + random.nextLong(100_000), random.nextInt(4) == 0 ? "salary" : null));
         }
-        if (kind < 70) {
+        if (kind < nonTransfers) {
             // Sized so that a few are rejected for insufficient funds, as in real traffic.
             return event(account, new Payload.WithdrawalRequested(1 + random.nextLong(40_000), null));
         }
@@ -152,6 +173,7 @@ public final class EventGenerator {
         if (to.equals(account)) {
             to = accountId((Long.parseLong(account.substring(4)) + 1) % accounts);
         }
+        transfers++;
         return event(account, new Payload.TransferRequested("t-" + uuid(), to, 1 + random.nextLong(20_000)));
     }
 

@@ -445,12 +445,15 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      */
     private void republishOverdueFollowUps() {
         var retry = config.group().followUpRetry();
-        if (System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
+        // Claimed rows still in flight would be overdue again, and claimed twice, if their publication outlasts the interval.
+        if (followUpsInFlight.get() > 0 || System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
                 || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
             return;
         }
-        nextRepublish = System.nanoTime() + retry.toNanos();
-        republish(store.claimPending(Set.copyOf(applying), retry).await().atMost(DATABASE));
+        var claimed = store.claimPending(Set.copyOf(applying), retry, EventPublisher.FOLLOW_UPS_IN_FLIGHT).await().atMost(DATABASE);
+        // A full window means more are overdue (a catch-up's outbox): the next window goes once this one is written.
+        nextRepublish = System.nanoTime() + (claimed.size() < EventPublisher.FOLLOW_UPS_IN_FLIGHT ? retry.toNanos() : 0);
+        republish(claimed);
     }
 
     private void republish(List<String> events) {

@@ -309,14 +309,15 @@ public class PgBatchStore {
     }
 
     /**
-     * Takes the outbox entries of these partitions to publish now: all of them (just assigned), or
-     * those published longer than {@code olderThan} ago; marks them published.
+     * Takes up to {@code limit} outbox entries of these partitions to publish now: those published
+     * longer than {@code olderThan} ago (or never); marks them published.
      */
-    public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan) {
+    public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan, int limit) {
         var before = OffsetDateTime.now(ZoneOffset.UTC).minus(olderThan);
-        return pools.get().preparedQuery("update pending_follow_ups set published_at = now() "
-                        + "where source_partition = any($1) and published_at <= $2 returning event")
-                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(before))
+        return pools.get().preparedQuery("update pending_follow_ups set published_at = now() where event_id in ("
+                        + "select event_id from pending_follow_ups where source_partition = any($1) and published_at <= $2 "
+                        + "limit $3 for update skip locked) returning event")
+                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(before).addValue(limit))
                 .map(rows -> {
                     var events = new ArrayList<String>();
                     rows.forEach(row -> events.add(row.getString(0)));

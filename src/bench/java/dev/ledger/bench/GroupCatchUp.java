@@ -1,0 +1,77 @@
+package dev.ledger.bench;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 3b: a fresh group-mode instance catching up on a backlog whose transfers still wait for
+ * their follow-ups, with a replay instance on the same topic, as when a group instance joins a
+ * running system. Settled once the group's database has applied the whole topic as it then stands,
+ * no transfer is PENDING and the outbox is empty. The topic's growth is compared with the transfers:
+ * one follow-up each (and a refund for the rare credit that fails), plus rare republishes.
+ */
+final class GroupCatchUp {
+
+    private static final double TARGET_RATE = 20_000;
+    private static final double GROWTH_LIMIT = 1.1;
+
+    private GroupCatchUp() {
+    }
+
+    static List<Figure> run(Bench.Setup setup, long events, long accounts) {
+        var topic = setup.topic("catch-up");
+        var written = EventGenerator.fill(setup.bootstrap(), topic, events, accounts, new EventGenerator.Mix(20, false));
+        Bench.log("Generated %,d events (%,d transfers, no follow-ups) for the catch-up in %.1f s", written.events(),
+                written.transfers(), written.seconds());
+        var database = setup.databases().create("bench_" + setup.run() + "_catchup");
+        var group = new HashMap<>(setup.databases().environment(database));
+        var consumerGroup = "bench-" + setup.run() + "-catch-up";
+        group.putAll(Map.of("LEDGER_MODE", "group", "LEDGER_TOPIC", topic, "LEDGER_DEAD_LETTER_TOPIC", topic + "-dlq",
+                "LEDGER_GROUP_CONSUMER_GROUP", consumerGroup));
+        // The replay instance looks the group up, to leave the follow-ups to its outbox.
+        var replay = Map.of("LEDGER_MODE", "replay", "LEDGER_TOPIC", topic, "LEDGER_GROUP_CONSUMER_GROUP", consumerGroup,
+                "LEDGER_REPLAY_OWNER_GROUP", "bench-" + setup.run() + "-owners");
+        try (var replaying = Service.start(setup, "catch-up-replay", replay, setup.serviceJvm());
+                var applying = Service.start(setup, "catch-up-group", group, setup.serviceJvm())) {
+            long started = System.nanoTime();
+            long deadline = started + Duration.ofMinutes(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                var ends = Offsets.end(setup.bootstrap(), topic);
+                if (settled(setup, database, topic, ends)) {
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    double rate = written.events() / seconds;
+                    double growth = (double) (Offsets.total(ends) - written.events()) / written.transfers();
+                    Bench.log("Catch-up settled after %.2f s: %,.0f events/s; the topic grew by %,d records for %,d transfers (%.3f x)",
+                            seconds, rate, Offsets.total(ends) - written.events(), written.transfers(), growth);
+                    var name = Figure.format("Group catch-up, %,d events, %,d transfers, beside a replay instance", written.events(),
+                            written.transfers());
+                    return List.of(
+                            Figure.compared(name + ": settled", Figure.rate(rate), Figure.format("target %,.0f events/s; %.1f s from start",
+                                    TARGET_RATE, seconds), rate / TARGET_RATE, Figure.format(">= %,.0f/s", TARGET_RATE), rate >= TARGET_RATE),
+                            Figure.compared(name + ": topic growth per transfer", Figure.format("%.3f x", growth),
+                                    "one follow-up per transfer", growth, Figure.format("<= %.1f x", GROWTH_LIMIT), growth <= GROWTH_LIMIT));
+                }
+                Service.sleep(200);
+            }
+            throw new IllegalStateException("The group instance did not settle the backlog within 30 minutes");
+        }
+    }
+
+    /** Every record up to {@code ends} applied, no transfer PENDING, nothing in the outbox. */
+    private static boolean settled(Bench.Setup setup, String database, String topic, Map<Integer, Long> ends) {
+        try (var connection = setup.databases().connect(database);
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery("select "
+                        + "(select coalesce(sum(next_offset), 0) from partition_offsets where topic = '" + topic + "'), "
+                        + "(select count(*) from transfers where status = 'PENDING'), "
+                        + "(select count(*) from pending_follow_ups)")) {
+            rows.next();
+            return rows.getLong(1) >= Offsets.total(ends) && rows.getLong(2) == 0 && rows.getLong(3) == 0;
+        } catch (SQLException e) {
+            return false; // the instance has not created the schema yet
+        }
+    }
+}

@@ -122,6 +122,7 @@ class TransferResourceTest {
         given().get("/transfers/" + transferId).then().statusCode(200).body("reference", equalTo("rent \u00E9t\u00E9 \uD83D\uDE00"));
 
         var events = TopicProbe.readAll(TopicProbe.topic()).stream()
+                .filter(record -> from.equals(record.key()) || to.equals(record.key()))
                 .map(record -> json(record.value()))
                 .filter(event -> transferId.equals(event.path("data").path("transferId").asText()))
                 .toList();

@@ -60,6 +60,7 @@ public final class EventCodec {
     }
 
     private final EnvelopeReader fastPath = new EnvelopeReader(mapper.getFactory(), TYPES);
+    private final Upcasts upcasts = new Upcasts();
 
     /** @throws InvalidRecordException for anything that is not a complete, valid event of a known type */
     public LedgerEvent decode(byte[] value) {
@@ -99,7 +100,7 @@ public final class EventCodec {
             if (envelope.data() == null || !envelope.data().isObject()) {
                 throw new IllegalArgumentException("the event has no data object");
             }
-            var data = Upcasts.upcast(type, version, (ObjectNode) envelope.data());
+            var data = upcasts.upcast(type, version, (ObjectNode) envelope.data());
             return new LedgerEvent(envelope.eventId(), envelope.accountId(), envelope.commandId(), envelope.timestamp(),
                     envelope.idempotencyKey(), envelope.requestHash(), mapper.treeToValue(data, type.payload()));
         } catch (IOException | RuntimeException e) {

@@ -15,21 +15,19 @@ import java.util.function.UnaryOperator;
  */
 final class Upcasts {
 
-    private static final Map<EventType, List<UnaryOperator<ObjectNode>>> STEPS = new EnumMap<>(EventType.class);
+    private final Map<EventType, List<UnaryOperator<ObjectNode>>> steps = new EnumMap<>(EventType.class);
 
-    static {
+    /** Made with the codec, so that a version raised in EventType without its step stops the service at start. */
+    Upcasts() {
         for (var type : EventType.values()) {
-            var steps = steps(type);
-            // A version raised in EventType without its step would skip, as invalid, every older event of the type.
-            if (steps.size() != type.version() - 1) {
+            var typeSteps = steps(type);
+            // Without it, every older event of the type would fail to upcast and be skipped as invalid.
+            if (typeSteps.size() != type.version() - 1) {
                 throw new IllegalStateException(type.wireName() + " is at version " + type.version() + " but has "
-                        + steps.size() + " upcasts");
+                        + typeSteps.size() + " upcasts");
             }
-            STEPS.put(type, steps);
+            steps.put(type, typeSteps);
         }
-    }
-
-    private Upcasts() {
     }
 
     /** Each type's steps: the first takes version 1 to 2, the next 2 to 3, and so on. */
@@ -46,10 +44,10 @@ final class Upcasts {
     }
 
     /** {@code data} of {@code type} at {@code version} (1 to the current one), brought to the current version. */
-    static ObjectNode upcast(EventType type, int version, ObjectNode data) {
-        var steps = STEPS.get(type);
+    ObjectNode upcast(EventType type, int version, ObjectNode data) {
+        var typeSteps = steps.get(type);
         for (int from = version; from < type.version(); from++) {
-            data = steps.get(from - 1).apply(data);
+            data = typeSteps.get(from - 1).apply(data);
         }
         return data;
     }

@@ -14,12 +14,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -95,8 +98,8 @@ public class V1TopicTest {
         return digest.get("positions").properties().stream().mapToLong(position -> position.getValue().asLong()).sum();
     }
 
-    private static java.util.List<JsonNode> fixtureLines() {
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(open("v1-topic.jsonl"), StandardCharsets.UTF_8))) {
+    private static List<JsonNode> fixtureLines() {
+        try (var lines = new BufferedReader(new InputStreamReader(open("v1-topic.jsonl"), StandardCharsets.UTF_8))) {
             return lines.lines().map(V1TopicTest::json).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

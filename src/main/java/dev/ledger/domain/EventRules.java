@@ -35,8 +35,10 @@ public final class EventRules {
             case ACCOUNT_OPEN_REQUESTED -> bounded("owner", ((Payload.AccountOpenRequested) event.payload()).owner(), 1, MAX_OWNER_LENGTH);
             case DEPOSIT_REQUESTED -> reference(((Payload.DepositRequested) event.payload()).reference());
             case WITHDRAWAL_REQUESTED -> reference(((Payload.WithdrawalRequested) event.payload()).reference());
+            case TRANSFER_REQUESTED -> reference(((Payload.TransferRequested) event.payload()).reference());
+            case TRANSFER_CREDIT_REQUESTED -> reference(((Payload.TransferCreditRequested) event.payload()).reference());
             // Ids, amounts, currencies and reasons: checked by the payloads' constructors.
-            case TRANSFER_REQUESTED, TRANSFER_CREDIT_REQUESTED, TRANSFER_REFUND_REQUESTED -> null;
+            case TRANSFER_REFUND_REQUESTED -> null;
         };
     }
 

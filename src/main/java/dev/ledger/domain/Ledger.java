@@ -89,7 +89,7 @@ public final class Ledger {
         }
         var debited = from.minus(request.amount());
         var transfer = known.orElseGet(() -> new Transfer(request.transferId(), from.accountId(), request.to(),
-                request.amount(), from.currency(), TransferStatus.PENDING, null, false)).markRequested();
+                request.amount(), from.currency(), TransferStatus.PENDING, null, false, null)).markRequested(request.reference());
         return new Decision(event, APPLIED, List.of(debited), transfer,
                 CommandResult.of(event, null, null, transfer),
                 List.of(LedgerEvent.credit(event, request, from.currency())));
@@ -104,7 +104,7 @@ public final class Ledger {
     private static Decision rejectTransfer(LedgerView state, LedgerEvent event, TransferRequested request, Rejection reason,
                                            String currency) {
         var transfer = new Transfer(request.transferId(), event.accountId(), request.to(), request.amount(),
-                currency, TransferStatus.REJECTED, reason, true);
+                currency, TransferStatus.REJECTED, reason, true, request.reference());
         var toWrite = state.transfer(request.transferId(), event.accountId()).isPresent() ? null : transfer;
         return new Decision(event, rejected(reason), List.of(), toWrite,
                 CommandResult.of(event, reason, null, transfer), List.of());
@@ -113,7 +113,8 @@ public final class Ledger {
     private static Decision credit(LedgerView state, LedgerEvent event, TransferCreditRequested credit) {
         var account = state.account(event.accountId());
         var transfer = state.transfer(credit.transferId(), credit.from()).orElseGet(() -> new Transfer(credit.transferId(),
-                credit.from(), event.accountId(), credit.amount(), credit.currency(), TransferStatus.PENDING, null, false));
+                credit.from(), event.accountId(), credit.amount(), credit.currency(), TransferStatus.PENDING, null, false,
+                credit.reference()));
         var failure = account.isEmpty() ? Rejection.ACCOUNT_NOT_FOUND
                 : !account.get().currency().equals(credit.currency()) ? Rejection.CURRENCY_MISMATCH
                 : !account.get().canAccept(credit.amount()) ? Rejection.BALANCE_LIMIT_EXCEEDED
@@ -129,7 +130,8 @@ public final class Ledger {
     private static Decision refund(LedgerView state, LedgerEvent event, TransferRefundRequested refund) {
         var account = state.account(event.accountId());
         var transfer = state.transfer(refund.transferId(), event.accountId()).orElseGet(() -> new Transfer(refund.transferId(),
-                event.accountId(), refund.to(), refund.amount(), refund.currency(), TransferStatus.PENDING, refund.reason(), false));
+                event.accountId(), refund.to(), refund.amount(), refund.currency(), TransferStatus.PENDING, refund.reason(), false,
+                null));
         // The sender was debited by this transfer, so it exists; only a forged refund finds none.
         if (account.isEmpty()) {
             return Decision.nothing(event, rejected(Rejection.ACCOUNT_NOT_FOUND));

@@ -33,7 +33,8 @@ public record LedgerEvent(String eventId, String accountId, String commandId, In
     /** The follow-up that credits the receiver of a transfer; it goes to the receiver's partition. */
     static LedgerEvent credit(LedgerEvent request, Payload.TransferRequested transfer, String currency) {
         return new LedgerEvent(followUpId(transfer.transferId(), request.accountId(), "credit"), transfer.to(),
-                request.commandId(), request.timestamp(), null, null, new Payload.TransferCreditRequested(transfer.transferId(), request.accountId(), transfer.amount(), currency));
+                request.commandId(), request.timestamp(), null, null, new Payload.TransferCreditRequested(transfer.transferId(), request.accountId(), transfer.amount(), currency,
+                transfer.reference()));
     }
 
     /** The follow-up that gives a failed credit back to the sender, on the sender's partition. */

@@ -45,12 +45,21 @@ public sealed interface Payload {
         }
     }
 
-    /** Debits the event's account (the sender); once debited, a credit follows on the receiver's partition. */
-    record TransferRequested(String transferId, String to, long amount) implements Payload {
+    /**
+     * Debits the event's account (the sender); once debited, a credit follows on the receiver's partition.
+     *
+     * @param reference the client's text for the transfer, or null (always null in version 1)
+     */
+    record TransferRequested(String transferId, String to, long amount, String reference) implements Payload {
         public TransferRequested {
             Ids.require(transferId, "transferId");
             Ids.require(to, "to");
             Amount.require(amount);
+        }
+
+        /** A transfer without a reference, as every one written before version 2. */
+        public TransferRequested(String transferId, String to, long amount) {
+            this(transferId, to, amount, null);
         }
 
         @Override
@@ -64,13 +73,23 @@ public sealed interface Payload {
         String transferId();
     }
 
-    /** Credits the event's account (the receiver) with a debited transfer. */
-    record TransferCreditRequested(String transferId, String from, long amount, String currency) implements FollowUp {
+    /**
+     * Credits the event's account (the receiver) with a debited transfer.
+     *
+     * @param reference the transfer's, so that the receiver's partition knows it too; null in version 1
+     */
+    record TransferCreditRequested(String transferId, String from, long amount, String currency, String reference)
+            implements FollowUp {
         public TransferCreditRequested {
             Ids.require(transferId, "transferId");
             Ids.require(from, "from");
             Amount.require(amount);
             currency = Currency.canonical(currency);
+        }
+
+        /** A credit without a reference, as every one written before version 2. */
+        public TransferCreditRequested(String transferId, String from, long amount, String currency) {
+            this(transferId, from, amount, currency, null);
         }
 
         @Override

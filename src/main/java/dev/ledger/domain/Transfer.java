@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param currency the sender's currency; null only for a transfer rejected because there is no sender
  * @param reason why the transfer was rejected or refunded, or why its credit failed; else null
  * @param requested whether the request event (the debit side) has been applied
+ * @param reference the client's text for the transfer, or null
  */
 public record Transfer(String transferId, String from, String to, long amount, String currency,
-                       TransferStatus status, Rejection reason, boolean requested) {
+                       TransferStatus status, Rejection reason, boolean requested, String reference) {
 
     public Transfer {
         Objects.requireNonNull(transferId, "transferId");
@@ -28,12 +29,18 @@ public record Transfer(String transferId, String from, String to, long amount, S
 
     Transfer withStatus(TransferStatus newStatus, Rejection newReason) {
         if (status.settled() && !newStatus.settled()) {
-            return new Transfer(transferId, from, to, amount, currency, status, reason != null ? reason : newReason, requested);
+            return new Transfer(transferId, from, to, amount, currency, status, reason != null ? reason : newReason, requested,
+                    reference);
         }
-        return new Transfer(transferId, from, to, amount, currency, newStatus, newReason != null ? newReason : reason, requested);
+        return new Transfer(transferId, from, to, amount, currency, newStatus, newReason != null ? newReason : reason, requested,
+                reference);
     }
 
-    Transfer markRequested() {
-        return new Transfer(transferId, from, to, amount, currency, status, reason, true);
+    /**
+     * The request's reference is the one to keep: a credit published by a release that did not
+     * know references may have been read first.
+     */
+    Transfer markRequested(String requestReference) {
+        return new Transfer(transferId, from, to, amount, currency, status, reason, true, requestReference);
     }
 }

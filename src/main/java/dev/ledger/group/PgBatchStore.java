@@ -74,8 +74,8 @@ public class PgBatchStore {
                         select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
                                 accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
                                         row.getLong(4)), Account::accountId),
-                        select(connection, "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
-                                + "from transfers where transfer_id = any($1)", transferIds, PgBatchStore::transfer, BatchState.TransferKey::of),
+                        select(connection, "select " + TRANSFER_COLUMNS + " from transfers where transfer_id = any($1)", transferIds,
+                                PgBatchStore::transfer, BatchState.TransferKey::of),
                         select(connection, "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
                                 + "transfer_snapshot from commands where command_id = any($1)", commandIds,
                                 PgBatchStore::command, CommandResult::commandId),
@@ -100,6 +100,9 @@ public class PgBatchStore {
         });
     }
 
+    /** What {@link #transfer(Row)} reads, in its order. */
+    static final String TRANSFER_COLUMNS = "transfer_id, from_account, to_account, amount, currency, status, reason, requested, reference";
+
     /** The stored results of these commands, those that exist. */
     public Uni<Collection<CommandResult>> commands(Set<String> commandIds) {
         return select(pools.get(), "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
@@ -111,8 +114,8 @@ public class PgBatchStore {
     public Uni<Collection<Transfer>> transfers(Set<BatchState.TransferKey> keys) {
         var ids = new HashSet<String>();
         keys.forEach(key -> ids.add(key.transferId()));
-        return select(pools.get(), "select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
-                + "from transfers where transfer_id = any($1)", ids, PgBatchStore::transfer, BatchState.TransferKey::of)
+        return select(pools.get(), "select " + TRANSFER_COLUMNS + " from transfers where transfer_id = any($1)", ids,
+                        PgBatchStore::transfer, BatchState.TransferKey::of)
                 .map(rows -> {
                     rows.keySet().retainAll(keys);
                     return rows.values();
@@ -122,7 +125,8 @@ public class PgBatchStore {
     static Transfer transfer(Row row) {
         var reason = row.getString(6);
         return new Transfer(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
-                TransferStatus.valueOf(row.getString(5)), reason == null ? null : Rejection.valueOf(reason), row.getBoolean(7));
+                TransferStatus.valueOf(row.getString(5)), reason == null ? null : Rejection.valueOf(reason), row.getBoolean(7),
+                row.getString(8));
     }
 
     static CommandResult command(Row row) {
@@ -203,17 +207,19 @@ public class PgBatchStore {
      * by two batches at once, each from the row as it stood when it started: a credit is read before
      * its debit is committed when a replay instance on the topic publishes it. Each write therefore
      * merges into the row instead of replacing it, as the rules do in order: a settled status never
-     * goes back to PENDING, {@code requested} is never unset, the first reason stays.
+     * goes back to PENDING, {@code requested} is never unset, the first reason stays, and a
+     * reference is not lost to a credit that came without one (written by a release before references).
      */
     private static Uni<Void> upsertTransfers(SqlClient tx, Collection<Transfer> transfers) {
-        return run(tx, "insert into transfers (transfer_id, from_account, to_account, amount, currency, status, reason, requested) "
+        return run(tx, "insert into transfers (" + TRANSFER_COLUMNS + ") "
                         + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], "
-                        + "$7::text[], $8::bool[]) "
+                        + "$7::text[], $8::bool[], $9::text[]) "
                         + "on conflict (transfer_id, from_account) do update set "
                         + "to_account = excluded.to_account, amount = excluded.amount, currency = excluded.currency, "
                         + "status = case when excluded.status = 'PENDING' then transfers.status else excluded.status end, "
                         + "reason = coalesce(transfers.reason, excluded.reason), "
-                        + "requested = transfers.requested or excluded.requested",
+                        + "requested = transfers.requested or excluded.requested, "
+                        + "reference = coalesce(excluded.reference, transfers.reference)",
                 transfers.isEmpty(), arrays(
                         strings(transfers.stream().map(Transfer::transferId).toList()),
                         strings(transfers.stream().map(Transfer::from).toList()),
@@ -222,7 +228,8 @@ public class PgBatchStore {
                         strings(transfers.stream().map(Transfer::currency).toList()),
                         strings(transfers.stream().map(transfer -> transfer.status().name()).toList()),
                         strings(transfers.stream().map(transfer -> name(transfer.reason())).toList()),
-                        transfers.stream().map(Transfer::requested).toArray(Boolean[]::new)));
+                        transfers.stream().map(Transfer::requested).toArray(Boolean[]::new),
+                        strings(transfers.stream().map(Transfer::reference).toList())));
     }
 
     private static Uni<Void> insertCommands(SqlClient tx, Collection<CommandResult> commands) {

@@ -59,8 +59,7 @@ public class PgLedgerQueries implements LedgerQueries {
     }
 
     private Uni<List<Transfer>> transfers(String where, Tuple parameters) {
-        return pools.get().preparedQuery("select transfer_id, from_account, to_account, amount, currency, status, reason, requested "
-                        + "from transfers " + where)
+        return pools.get().preparedQuery("select " + PgBatchStore.TRANSFER_COLUMNS + " from transfers " + where)
                 .execute(parameters)
                 .map(rows -> {
                     var found = new ArrayList<Transfer>();

@@ -24,13 +24,14 @@ import java.util.stream.IntStream;
  * Decoding's fast path, which replay's throughput rests on: one streaming pass over the envelope,
  * no tree, no reflection. It takes only records in the plain shape: every field of its expected
  * JSON type, no field twice, {@code type} before {@code data}, a canonical UTC timestamp, a payload
- * the rules accept. For anything else it answers null and {@link EventCodec} decodes the record
- * the thorough way, which also decides how a broken record is reported; so on every record this
- * reader takes, both ways give the same event.
+ * the rules accept, at its type's current version (older versions are upcast the thorough way, so
+ * a current record costs only the reading of {@code v}). For anything else it answers null and
+ * {@link EventCodec} decodes the record the thorough way, which also decides how a broken record
+ * is reported; so on every record this reader takes, both ways give the same event.
  */
 final class EnvelopeReader {
 
-    private static final Set<String> ENVELOPE = Set.of("eventId", "type", "accountId", "commandId", "timestamp",
+    private static final Set<String> ENVELOPE = Set.of("eventId", "type", "v", "accountId", "commandId", "timestamp",
             "idempotencyKey", "requestHash", "data");
 
     private final JsonFactory json;
@@ -60,7 +61,8 @@ final class EnvelopeReader {
             return null;
         }
         var timestamp = envelope.text("timestamp") == null ? null : canonicalInstant(envelope.text("timestamp"));
-        return envelope.data == null || timestamp == null ? null
+        int version = envelope.seen("v") ? envelope.version : 1;
+        return envelope.data == null || timestamp == null || version != envelope.data.type().version() ? null
                 : new LedgerEvent(envelope.text("eventId"), envelope.text("accountId"), envelope.text("commandId"), timestamp,
                         envelope.text("idempotencyKey"), envelope.text("requestHash"), envelope.data);
     }
@@ -78,9 +80,10 @@ final class EnvelopeReader {
             case ACCOUNT_OPEN_REQUESTED -> new Payload.AccountOpenRequested(data.text("owner"), data.text("currency"));
             case DEPOSIT_REQUESTED -> new Payload.DepositRequested(data.amount, data.text("reference"));
             case WITHDRAWAL_REQUESTED -> new Payload.WithdrawalRequested(data.amount, data.text("reference"));
-            case TRANSFER_REQUESTED -> new Payload.TransferRequested(data.text("transferId"), data.text("to"), data.amount);
+            case TRANSFER_REQUESTED -> new Payload.TransferRequested(data.text("transferId"), data.text("to"), data.amount,
+                    data.text("reference"));
             case TRANSFER_CREDIT_REQUESTED -> new Payload.TransferCreditRequested(data.text("transferId"), data.text("from"),
-                    data.amount, data.text("currency"));
+                    data.amount, data.text("currency"), data.text("reference"));
             case TRANSFER_REFUND_REQUESTED -> data.text("reason") == null ? null
                     : new Payload.TransferRefundRequested(data.text("transferId"), data.text("to"), data.amount,
                             data.text("currency"), Rejection.valueOf(data.text("reason")));
@@ -97,13 +100,14 @@ final class EnvelopeReader {
 
         private static final List<String> NAMES = List.of("eventId", "type", "accountId", "commandId", "timestamp",
                 "idempotencyKey", "requestHash", "data", "owner", "currency", "reference", "transferId", "to", "from", "reason",
-                "amount");
+                "amount", "v");
         private static final Map<String, Integer> INDEX = IntStream.range(0, NAMES.size()).boxed()
                 .collect(Collectors.toUnmodifiableMap(NAMES::get, i -> i));
 
         private final String[] texts = new String[NAMES.size()];
         private int seen;
         long amount;
+        int version;
         Payload data;
 
         /**
@@ -125,6 +129,7 @@ final class EnvelopeReader {
                 boolean plain = switch (name) {
                     case "data" -> token == JsonToken.START_OBJECT && readData(parser, dataReader);
                     case "amount" -> token == JsonToken.VALUE_NUMBER_INT && readAmount(parser);
+                    case "v" -> token == JsonToken.VALUE_NUMBER_INT && readVersion(parser);
                     default -> token == JsonToken.VALUE_NULL || token == JsonToken.VALUE_STRING && readText(index, parser);
                 };
                 if (!plain) {
@@ -141,6 +146,11 @@ final class EnvelopeReader {
 
         private boolean readAmount(JsonParser parser) throws IOException {
             amount = parser.getLongValue();
+            return true;
+        }
+
+        private boolean readVersion(JsonParser parser) throws IOException {
+            version = parser.getIntValue();
             return true;
         }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.config.JsonStrictness;
 import dev.ledger.domain.EventType;
@@ -22,8 +23,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The topic's wire format: a JSON envelope whose {@code type} names the payload in {@code data}.
- * It keeps its own mapper so that the event format never changes with the REST API's settings.
+ * The topic's wire format: a JSON envelope whose {@code type} names the payload in {@code data},
+ * at the version {@code v} of that type (absent: 1). It writes each type's current version and
+ * reads every version up to it, upcasting older ones ({@link Upcasts}); a newer version than this
+ * release knows is a type it does not know. It keeps its own mapper so that the event format never
+ * changes with the REST API's settings.
  * The reflection list below is the one copy of {@link EventType}'s list that an annotation needs;
  * a test checks that the two agree.
  */
@@ -47,14 +51,16 @@ public final class EventCodec {
 
     public byte[] encode(LedgerEvent event) {
         try {
-            return mapper.writeValueAsBytes(new Envelope(event.eventId(), event.type().wireName(), event.accountId(), event.commandId(),
-                    event.timestamp(), event.idempotencyKey(), event.requestHash(), mapper.valueToTree(event.payload())));
+            return mapper.writeValueAsBytes(new Envelope(event.eventId(), event.type().wireName(), event.type().version(),
+                    event.accountId(), event.commandId(), event.timestamp(), event.idempotencyKey(), event.requestHash(),
+                    mapper.valueToTree(event.payload())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("events are plain records and always serialise", e);
         }
     }
 
     private final EnvelopeReader fastPath = new EnvelopeReader(mapper.getFactory(), TYPES);
+    private final Upcasts upcasts = new Upcasts();
 
     /** @throws InvalidRecordException for anything that is not a complete, valid event of a known type */
     public LedgerEvent decode(byte[] value) {
@@ -80,19 +86,30 @@ public final class EventCodec {
         if (type == null) {
             throw new InvalidRecordException(InvalidRecordException.Reason.UNKNOWN_TYPE, "unknown event type " + envelope.type());
         }
+        int version = envelope.v() == null ? 1 : envelope.v();
+        if (version < 1) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "event version " + version + " is not a version");
+        }
+        if (version > type.version()) {
+            // Written by a later release: skipped like a type this one does not know, and for the same
+            // reason, so that the dead-letter topic can be fed again to a release that knows it.
+            throw new InvalidRecordException(InvalidRecordException.Reason.UNKNOWN_TYPE, "unknown event type " + envelope.type()
+                    + " version " + version + " (this release reads up to version " + type.version() + ")");
+        }
         try {
             if (envelope.data() == null || !envelope.data().isObject()) {
                 throw new IllegalArgumentException("the event has no data object");
             }
+            var data = upcasts.upcast(type, version, (ObjectNode) envelope.data());
             return new LedgerEvent(envelope.eventId(), envelope.accountId(), envelope.commandId(), envelope.timestamp(),
-                    envelope.idempotencyKey(), envelope.requestHash(), mapper.treeToValue(envelope.data(), type.payload()));
+                    envelope.idempotencyKey(), envelope.requestHash(), mapper.treeToValue(data, type.payload()));
         } catch (IOException | RuntimeException e) {
             throw new InvalidRecordException(InvalidRecordException.Reason.INVALID, e.getMessage());
         }
     }
 
     @RegisterForReflection
-    record Envelope(String eventId, String type, String accountId, String commandId, Instant timestamp,
+    record Envelope(String eventId, String type, Integer v, String accountId, String commandId, Instant timestamp,
                     String idempotencyKey, String requestHash, JsonNode data) {
     }
 }

@@ -50,7 +50,7 @@ public class TransferResource {
         var started = Instant.now();
         var request = new CommandRequests.Request(idempotencyKey, "POST", "/transfers", body);
         var transferId = request.newId(body.transferId());
-        var event = requests.event(request, body.from(), new Payload.TransferRequested(transferId, body.to(), body.amount()));
+        var event = requests.event(request, body.from(), new Payload.TransferRequested(transferId, body.to(), body.amount(), body.reference()));
         return gateway.submit(event, Replies.respondAsync(prefer), taken(body.transferId())).flatMap(reply -> {
             if (reply instanceof Accepted accepted) {
                 return Uni.createFrom().item(Replies.accepted(accepted.commandId()));

@@ -204,7 +204,7 @@ class LedgerTest {
             assertThat(decision.outcome()).isEqualTo(APPLIED);
             assertThat(decision.accounts()).containsExactly(new Account("alice", "owner of alice", "EUR", 300, 3));
             assertThat(decision.transfer()).isEqualTo(
-                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.PENDING, null, true));
+                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.PENDING, null, true, null));
         }
 
         @Test
@@ -221,7 +221,7 @@ class LedgerTest {
             var decision = store.apply(request);
 
             assertThat(decision.command()).isEqualTo(new CommandResult(request.commandId(), "alice", "key-1", "hash-1", null, null,
-                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.PENDING, null, true)));
+                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.PENDING, null, true, null)));
         }
 
         @Test
@@ -269,7 +269,7 @@ class LedgerTest {
             var decision = store.apply(transfer("t1", "ghost", "bob", 200));
 
             var expected = new Transfer("t1", "ghost", "bob", 200, null, TransferStatus.REJECTED,
-                    Rejection.ACCOUNT_NOT_FOUND, true);
+                    Rejection.ACCOUNT_NOT_FOUND, true, null);
             assertThat(decision.outcome()).isEqualTo(rejected(Rejection.ACCOUNT_NOT_FOUND));
             assertThat(decision.accounts()).isEmpty();
             assertThat(decision.followUps()).isEmpty();
@@ -288,7 +288,7 @@ class LedgerTest {
             assertThat(decision.accounts()).isEmpty();
             assertThat(decision.followUps()).isEmpty();
             assertThat(decision.transfer()).isEqualTo(new Transfer("t1", "alice", "bob", 501, "EUR",
-                    TransferStatus.REJECTED, Rejection.INSUFFICIENT_FUNDS, true));
+                    TransferStatus.REJECTED, Rejection.INSUFFICIENT_FUNDS, true, null));
             assertThat(store.balances()).isEqualTo(before);
         }
 
@@ -384,7 +384,7 @@ class LedgerTest {
             assertThat(decision.outcome()).isEqualTo(APPLIED);
             assertThat(decision.accounts()).containsExactly(new Account("bob", "owner of bob", "EUR", 200, 2));
             assertThat(decision.transfer()).isEqualTo(
-                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.COMPLETED, null, true));
+                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.COMPLETED, null, true, null));
             assertThat(decision.followUps()).isEmpty();
             assertThat(decision.command()).isNull();
         }
@@ -400,7 +400,7 @@ class LedgerTest {
             assertThat(decision.accounts()).isEmpty();
             assertThat(decision.command()).isNull();
             assertThat(decision.transfer()).isEqualTo(new Transfer("t1", "alice", "ghost", 200, "EUR",
-                    TransferStatus.PENDING, Rejection.ACCOUNT_NOT_FOUND, true));
+                    TransferStatus.PENDING, Rejection.ACCOUNT_NOT_FOUND, true, null));
             var refund = onlyFollowUp(decision);
             assertThat(refund.eventId()).isEqualTo("t1/alice/refund");
             assertThat(refund.accountId()).isEqualTo("alice");
@@ -457,7 +457,7 @@ class LedgerTest {
             assertThat(decision.outcome()).isEqualTo(APPLIED);
             assertThat(decision.accounts()).containsExactly(new Account("alice", "owner of alice", "EUR", 500, 4));
             assertThat(decision.transfer()).isEqualTo(new Transfer("t1", "alice", "ghost", 200, "EUR",
-                    TransferStatus.REFUNDED, Rejection.ACCOUNT_NOT_FOUND, true));
+                    TransferStatus.REFUNDED, Rejection.ACCOUNT_NOT_FOUND, true, null));
             assertThat(decision.followUps()).isEmpty();
             assertThat(decision.command()).isNull();
         }
@@ -644,7 +644,7 @@ class LedgerTest {
             var replay = replayReceiverFirst();
 
             assertThat(replay.transferNamed("t1")).isEqualTo(
-                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.COMPLETED, null, true));
+                    new Transfer("t1", "alice", "bob", 200, "EUR", TransferStatus.COMPLETED, null, true, null));
             assertThat(replay.accountNamed("alice").balance()).isEqualTo(300);
             assertThat(replay.accountNamed("bob").balance()).isEqualTo(200);
         }
@@ -692,7 +692,7 @@ class LedgerTest {
             var replay = replayReceiverFirst();
 
             assertThat(replay.transferNamed("t1")).isEqualTo(new Transfer("t1", "alice", "ghost", 200, "EUR",
-                    TransferStatus.REFUNDED, Rejection.ACCOUNT_NOT_FOUND, true));
+                    TransferStatus.REFUNDED, Rejection.ACCOUNT_NOT_FOUND, true, null));
             assertThat(replay.accountNamed("alice")).isEqualTo(new Account("alice", "owner of alice", "EUR", 500, 4));
         }
 

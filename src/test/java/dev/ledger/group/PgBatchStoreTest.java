@@ -29,7 +29,9 @@ import jakarta.inject.Inject;
 /**
  * A transfer's debit and credit are applied on two partitions, so possibly by two instances at once,
  * each batch from what PostgreSQL held when it started. Whichever commits last must not undo the
- * other: the transfer ends COMPLETED and marked requested, as when they run one after the other.
+ * other: the transfer ends COMPLETED and marked requested, as when they run one after the other, and
+ * keeps the debit's reference even when the credit came without one (published by a release before
+ * references).
  * (A credit can be read before its debit is committed: a replay instance on the same topic publishes
  * the follow-ups of the debits it reads.)
  */
@@ -67,7 +69,7 @@ class PgBatchStoreTest {
         var to = openWith(0, "EUR");
         var transferId = UUID.randomUUID().toString();
         var debit = new LedgerEvent(UUID.randomUUID().toString(), from, UUID.randomUUID().toString(), Instant.now(), null, null,
-                new Payload.TransferRequested(transferId, to, 30));
+                new Payload.TransferRequested(transferId, to, 30, "rent"));
         var credit = new LedgerEvent(transferId + "/" + from + "/credit", to, debit.commandId(), Instant.now(), null, null,
                 new Payload.TransferCreditRequested(transferId, from, 30, "EUR"));
         // Both batches read before either writes.
@@ -81,12 +83,13 @@ class PgBatchStoreTest {
         }
 
         try (var connection = PostgresResource.connect();
-                var query = connection.prepareStatement("select status, requested from transfers where transfer_id = ?")) {
+                var query = connection.prepareStatement("select status, requested, reference from transfers where transfer_id = ?")) {
             query.setString(1, transferId);
             var row = query.executeQuery();
             assertThat(row.next()).isTrue();
             assertThat(row.getString(1)).isEqualTo("COMPLETED");
             assertThat(row.getBoolean(2)).as("requested").isTrue();
+            assertThat(row.getString(3)).as("reference").isEqualTo("rent");
         }
         account(from).body("balance", equalTo(70));
         account(to).body("balance", equalTo(30));

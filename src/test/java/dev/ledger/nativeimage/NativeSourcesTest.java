@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -152,6 +153,27 @@ class NativeSourcesTest {
         for (String migration : migrations) {
             assertThat(resourceConfig).as("resource configuration of the native image")
                     .contains("db/migration/" + migration);
+        }
+    }
+
+    /** GET /schemas serves them, and the service refuses to start without one for each version it reads. */
+    @Test
+    void theEventSchemasAreIncludedAsResources() throws IOException {
+        List<Pattern> included = new ArrayList<>();
+        Matcher pattern = Pattern.compile("\"pattern\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\")").matcher(resourceConfig);
+        while (pattern.find()) {
+            included.add(Pattern.compile(JSON.readValue(pattern.group(1), String.class)));
+        }
+        List<String> schemas;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/schemas"))) {
+            schemas = files.filter(Files::isRegularFile)
+                    .map(path -> "schemas/" + Path.of("src/main/resources/schemas").relativize(path).toString().replace('\\', '/'))
+                    .toList();
+        }
+        assertThat(schemas).isNotEmpty();
+        for (String schema : schemas) {
+            assertThat(included).as("resource patterns of the native image matching " + schema)
+                    .anyMatch(include -> include.matcher(schema).matches());
         }
     }
 

@@ -25,6 +25,8 @@ class EnvelopeReaderTest {
                 new LedgerEvent("e-2", "alice", "c-2", at, "key", "ab12", new Payload.DepositRequested(500, "salary")),
                 new LedgerEvent("e-3", "alice", "c-3", at, null, null, new Payload.WithdrawalRequested(7, null)),
                 new LedgerEvent("e-4", "alice", "c-4", at, null, null, new Payload.TransferRequested("t-1", "bob", 250)),
+                new LedgerEvent("e-4r", "alice", "c-4r", at, null, null, new Payload.TransferRequested("t-2", "bob", 250, "rent")),
+                new LedgerEvent("e-5r", "bob", "c-4r", at, null, null, new Payload.TransferCreditRequested("t-2", "alice", 250, "EUR", "rent")),
                 new LedgerEvent("e-5", "bob", "c-4", at, null, null, new Payload.TransferCreditRequested("t-1", "alice", 250, "EUR")),
                 new LedgerEvent("e-6", "alice", "c-4", at, null, null,
                         new Payload.TransferRefundRequested("t-1", "bob", 250, "EUR", Rejection.CURRENCY_MISMATCH)));
@@ -59,7 +61,17 @@ class EnvelopeReaderTest {
             "{\"eventId\":7,\"type\":\"DepositRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
             "{\"eventId\":\"e\",\"type\":\"AccountOpenRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"owner\":\"o\",\"currency\":\"EUR\",\"amount\":\"ignored\"}}",
             "{\"eventId\":\"e\",\"type\":\"TransferRefundRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"transferId\":\"t\",\"to\":\"b\",\"amount\":5,\"currency\":\"EUR\",\"reason\":\"0\"}}",
-            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"idempotencyKey\":null,\"data\":{\"amount\":5}}"})
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"idempotencyKey\":null,\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5},\"v\":1}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":\"1\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":null,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":2,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":0,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":1.0,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"DepositRequested\",\"v\":99999999999,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"amount\":5}}",
+            "{\"eventId\":\"e\",\"type\":\"TransferRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"transferId\":\"t\",\"to\":\"b\",\"amount\":5,\"reference\":\"v1 had none\"}}",
+            "{\"eventId\":\"e\",\"type\":\"TransferRequested\",\"v\":2,\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"transferId\":\"t\",\"to\":\"b\",\"amount\":5,\"reference\":\"r\"}}",
+            "{\"eventId\":\"e\",\"type\":\"TransferCreditRequested\",\"accountId\":\"a\",\"commandId\":\"c\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"data\":{\"transferId\":\"t\",\"from\":\"b\",\"amount\":5,\"currency\":\"EUR\",\"reference\":\"v1 had none\"}}"})
     void whateverTheFastPathTakesDataBindingReadsTheSame(String json) {
         var value = json.getBytes(StandardCharsets.UTF_8);
         var fast = reader().read(value);

@@ -9,6 +9,7 @@ import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.PostgresResource;
 import dev.ledger.TopicProbe;
+import dev.ledger.domain.EventType;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -43,6 +44,22 @@ class GroupModePoisonRecordTest extends PoisonRecordTest {
         assertThat(Integer.parseInt(header(copy, DeadLetters.SOURCE_PARTITION))).isBetween(0, 5);
         assertThat(Long.parseLong(header(copy, DeadLetters.SOURCE_OFFSET))).isPositive();
         assertThat(header(copy, DeadLetters.DETAIL)).isNotBlank();
+    }
+
+    /** Copied with reason unknown-type, so that the copies can be fed to a release that knows the version. */
+    @Test
+    void anEventVersionNewerThanThisReleaseKnowsIsCopiedAsAnUnknownType() {
+        var id = openWith(10, "EUR");
+        var future = envelope("DepositRequested", id, "c-future", "{\"amount\":7}", EventType.DEPOSIT_REQUESTED.version() + 1);
+        TopicProbe.write(List.of(TopicProbe.record(id, future)));
+        deposit(id, 1).statusCode(200).body("balance", equalTo(11));
+
+        var deadLetterTopic = ConfigProvider.getConfig().getValue("ledger.dead-letter-topic", String.class);
+        var copies = TopicProbe.readAll(deadLetterTopic).stream().filter(record -> id.equals(record.key())).toList();
+        assertThat(copies).hasSize(1);
+        assertThat(copies.get(0).value()).isEqualTo(future);
+        assertThat(header(copies.get(0), DeadLetters.REASON)).isEqualTo("unknown-type");
+        assertThat(header(copies.get(0), DeadLetters.DETAIL)).contains("version " + (EventType.DEPOSIT_REQUESTED.version() + 1));
     }
 
     /** A copy with the headers added would pass the broker's limit: it goes without its value, and the partition goes on. */

@@ -25,7 +25,7 @@ class CommandResultsTest {
     private final CommandResults results = new CommandResults(id -> Optional.ofNullable(Map.of("alice", alice).get(id)));
 
     static Stream<CommandResult> results() {
-        var transfer = new Transfer("t-1", "alice", "bob", 100, "EUR", TransferStatus.PENDING, null, true);
+        var transfer = new Transfer("t-1", "alice", "bob", 100, "EUR", TransferStatus.PENDING, null, true, null);
         return Stream.of(
                 new CommandResult(UUID_ID, "alice", null, null, null, new Account("alice", "Alice Liddell", "EUR", 0, 1), null),
                 new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, new Account("alice", "Alice Liddell", "EUR", 700, 3), null),

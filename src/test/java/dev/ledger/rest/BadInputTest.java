@@ -150,6 +150,8 @@ class BadInputTest {
                 isBadRequest(postJson("/accounts/" + account + "/deposits", "{\"amount\": 1, \"reference\": \"" + text + "\"}"), "reference");
                 isBadRequest(postJson("/accounts/" + account + "/withdrawals", "{\"amount\": 1, \"reference\": \"" + text + "\"}"),
                         "reference");
+                isBadRequest(postJson("/transfers", "{\"from\": \"" + account + "\", \"to\": \"b\", \"amount\": 1, \"reference\": \""
+                        + text + "\"}"), "reference");
             }
         });
     }

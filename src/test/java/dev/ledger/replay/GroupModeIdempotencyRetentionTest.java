@@ -1,0 +1,26 @@
+package dev.ledger.replay;
+
+import dev.ledger.KafkaBrokerResource;
+import dev.ledger.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+
+/**
+ * {@link IdempotencyRetentionTest} with the running instance in group mode: PostgreSQL drops the
+ * same records at the same offsets, and a replay consumer rebuilding the topic reaches its digest.
+ */
+@QuarkusTest
+@TestProfile(GroupModeIdempotencyRetentionTest.DayRetentionInGroupMode.class)
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
+class GroupModeIdempotencyRetentionTest extends IdempotencyRetentionTest {
+
+    public static class DayRetentionInGroupMode extends DayRetention {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ledger.idempotency-retention", "PT24H", "ledger.mode", "group");
+        }
+    }
+}

@@ -281,7 +281,7 @@ public class ReplayConsumer {
      */
     private void snapshotIfBehind() {
         long interval = config.snapshotInterval();
-        if (interval <= 0 || !ownership.owns(0) || snapshots.writing()) {
+        if (interval <= 0 || !ownership.owns(0) || snapshots.busy()) {
             return;
         }
         long applied = 0;

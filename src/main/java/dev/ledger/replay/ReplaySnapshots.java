@@ -80,7 +80,11 @@ final class ReplaySnapshots implements AutoCloseable {
     private final TopicPartition partition;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "ledger-snapshot"));
+    /** After a failed write, none is tried again before this time, so a broker away is not met with a write per batch. */
+    private static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
+
     private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile long notBefore = System.nanoTime();
     private KafkaProducer<String, byte[]> producer;
     private volatile Newest newest;
 
@@ -110,8 +114,9 @@ final class ReplaySnapshots implements AutoCloseable {
         return known == null ? 0 : known.info().positions().values().stream().mapToLong(Long::longValue).sum();
     }
 
-    boolean writing() {
-        return writing.get();
+    /** Whether a snapshot is being written, or one failed a short while ago: no new one now. */
+    boolean busy() {
+        return writing.get() || System.nanoTime() - notBefore < 0;
     }
 
     /** Creates the snapshot topic when missing: one partition, kept until deleted explicitly. */
@@ -282,7 +287,7 @@ final class ReplaySnapshots implements AutoCloseable {
 
     /**
      * Writes the state at {@code cut} on the snapshot thread and ends the cut once read; returns at
-     * once. The caller checked {@link #writing()} and began the cut.
+     * once. The caller checked {@link #busy()} and began the cut.
      */
     void writeInBackground(ReplayState state, ReplayState.Cut cut, List<PendingFollowUps.Entry> pending) {
         writing.set(true);
@@ -290,7 +295,8 @@ final class ReplaySnapshots implements AutoCloseable {
             try {
                 write(state, cut, pending);
             } catch (Exception e) {
-                LOG.errorf(e, "Writing a snapshot to %s failed; the next one is tried after the next batch", partition.topic());
+                notBefore = System.nanoTime() + AFTER_FAILURE.toNanos();
+                LOG.errorf(e, "Writing a snapshot to %s failed; the next one is tried in %s", partition.topic(), AFTER_FAILURE);
             } finally {
                 writing.set(false);
             }
@@ -307,7 +313,7 @@ final class ReplaySnapshots implements AutoCloseable {
             }
             try (var out = new DataOutputStream(new BufferedOutputStream(new LZ4FrameOutputStream(chunks,
                     LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, LZ4Factory.fastestJavaInstance().fastCompressor(),
-                    XXHashFactory.fastestJavaInstance().hash32()), 64 * 1024))) {
+                    XXHashFactory.fastestJavaInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE), 64 * 1024))) {
                 counts = SnapshotFormat.write(state, cut, pending, out);
             }
         } finally {

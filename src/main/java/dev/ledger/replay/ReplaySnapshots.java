@@ -2,6 +2,7 @@ package dev.ledger.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.pipeline.SnapshotInfo;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -66,7 +67,16 @@ import org.jboss.logging.Logger;
  * so the topic holds the newest snapshot and the one before it.
  *
  * <p>Writing happens on a thread of its own, from a cut of the state, while the replay goes on.
+ *
+ * <p>LZ4 is the pure-Java, safe implementation of lz4-java (already on Kafka's class path): no JNI
+ * and no Unsafe, so it runs alike in a native image. Its factories load the implementation by name
+ * and read its {@code INSTANCE} field, hence the registration for reflection.
  */
+@RegisterForReflection(classNames = {"net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
+        "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",
+        "net.jpountz.xxhash.XXHash32JavaSafe", "net.jpountz.xxhash.XXHash64JavaSafe",
+        "net.jpountz.xxhash.StreamingXXHash32JavaSafe$Factory", "net.jpountz.xxhash.StreamingXXHash64JavaSafe$Factory"},
+        fields = true)
 final class ReplaySnapshots implements AutoCloseable {
 
     static final int CHUNK_BYTES = 512 * 1024;
@@ -262,7 +272,7 @@ final class ReplaySnapshots implements AutoCloseable {
             streams.add(new ByteArrayInputStream(body));
         }
         try (var in = new DataInputStream(new LZ4FrameInputStream(new SequenceInputStream(Collections.enumeration(streams)),
-                LZ4Factory.fastestJavaInstance().safeDecompressor(), XXHashFactory.fastestJavaInstance().hash32()))) {
+                LZ4Factory.safeInstance().safeDecompressor(), XXHashFactory.safeInstance().hash32()))) {
             var pending = SnapshotFormat.read(in, state);
             var positions = positions(manifest);
             positions.forEach(state::advance);
@@ -312,8 +322,8 @@ final class ReplaySnapshots implements AutoCloseable {
                 producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
             }
             try (var out = new DataOutputStream(new BufferedOutputStream(new LZ4FrameOutputStream(chunks,
-                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, LZ4Factory.fastestJavaInstance().fastCompressor(),
-                    XXHashFactory.fastestJavaInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE), 64 * 1024))) {
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, LZ4Factory.safeInstance().fastCompressor(),
+                    XXHashFactory.safeInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE), 64 * 1024))) {
                 counts = SnapshotFormat.write(state, cut, pending, out);
             }
         } finally {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
@@ -273,9 +275,17 @@ final class ReplaySnapshots implements AutoCloseable {
         }
         try (var in = new DataInputStream(new LZ4FrameInputStream(new SequenceInputStream(Collections.enumeration(streams)),
                 LZ4Factory.safeInstance().safeDecompressor(), XXHashFactory.safeInstance().hash32()))) {
-            var pending = SnapshotFormat.read(in, state);
             var positions = positions(manifest);
-            positions.forEach(state::advance);
+            var pending = new ArrayList<PendingFollowUps.Entry>();
+            // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
+            state.writeBatch(() -> {
+                try {
+                    pending.addAll(SnapshotFormat.read(in, state));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                positions.forEach(state::advance);
+            });
             var digest = state.digestNow();
             if (!digest.digest().equals(manifest.digest())) {
                 throw new IOException("restored accounts have digest " + digest.digest() + ", the manifest says " + manifest.digest());
@@ -347,10 +357,18 @@ final class ReplaySnapshots implements AutoCloseable {
         LOG.infof("Wrote snapshot %s: %d accounts, %d bytes in %d chunks, positions %s", snapshotId, counts.accounts(),
                 chunks.bytes, chunks.sent.size(), cut.positions);
         if (previous != null && previous.firstOffset() > 0) {
-            try (var admin = Admin.create(select(AdminClientConfig.configNames()))) {
-                admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(previous.firstOffset()))).all()
-                        .get(BROKER.toSeconds(), TimeUnit.SECONDS);
-            }
+            deleteBefore(previous.firstOffset());
+        }
+    }
+
+    /** Cleanup only: a failure leaves older snapshots on the topic, and the next snapshot tries again. */
+    private void deleteBefore(long offset) {
+        try (var admin = Admin.create(select(AdminClientConfig.configNames()))) {
+            admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(offset))).all().get(BROKER.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Deleting snapshots before offset %d of %s failed: %s", offset, partition.topic(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ledger.replay;
 
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.IdempotencyRetention;
@@ -8,7 +9,6 @@ import dev.ledger.domain.LedgerWriter;
 import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.Transfers;
-import dev.ledger.config.LedgerConfig;
 import dev.ledger.pipeline.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -189,7 +189,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Restoring from a snapshot, before consumption starts
+    // Restoring from a snapshot, before consumption starts, as one batch (see ReplaySnapshots)
 
     void restoreClock(int partition, long newestMicros) {
         clocks.computeIfAbsent(partition, EventClock::new).newestMicros = newestMicros;
@@ -211,12 +211,14 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Forgets everything: a snapshot that failed to load halfway leaves nothing behind. */
     void clear() {
-        accounts.clear();
-        transfers.clear();
-        appliedFollowUps.clear();
-        commands.clear();
-        positions.clear();
-        clocks.clear();
+        writeBatch(() -> {
+            accounts.clear();
+            transfers.clear();
+            appliedFollowUps.clear();
+            commands.clear();
+            positions.clear();
+            clocks.clear();
+        });
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -172,8 +172,8 @@ public class ReplayConsumer {
      * Runs on the fetching thread before its first poll, so the applying thread sees the result.
      */
     private void restore() {
+        var partitions = List.copyOf(endAtStart.keySet());
         try {
-            var partitions = List.copyOf(endAtStart.keySet());
             var restored = snapshots.restore(state, byPartition(consumer.beginningOffsets(partitions)), byPartition(endAtStart));
             restored.ifPresent(snapshot -> {
                 var at = new HashMap<TopicPartition, Long>();
@@ -187,6 +187,7 @@ public class ReplayConsumer {
             });
         } catch (RuntimeException e) {
             state.clear();
+            consumer.seekToBeginning(partitions);
             LOG.warnf("Reading snapshots from %s failed, replaying the whole topic: %s", config.snapshotTopic(), e.getMessage());
         }
     }

@@ -39,6 +39,24 @@ public interface LedgerConfig {
     @WithDefault("none")
     Auth auth();
 
+    /**
+     * {@code LEDGER_IDEMPOTENCY_RETENTION}: how long, in event time, a command's result (for retries
+     * and {@code GET /commands/{id}}) and an applied follow-up's id are kept; at least {@code PT24H}.
+     */
+    @WithDefault("P7D")
+    Duration idempotencyRetention();
+
+    /** {@code LEDGER_SNAPSHOT_TOPIC}: where replay instances publish and find snapshots of their state. */
+    @WithDefault("ledger-snapshots")
+    String snapshotTopic();
+
+    /**
+     * {@code LEDGER_SNAPSHOT_INTERVAL}: a replay instance writes a snapshot once the newest one is more
+     * than this many events behind its state; 0 writes none (restoring still works).
+     */
+    @WithDefault("1000000")
+    long snapshotInterval();
+
     /** Replay mode's settings. */
     Replay replay();
 

@@ -2,39 +2,86 @@ package dev.ledger.group;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.IdempotencyRetention;
 import dev.ledger.domain.LedgerView;
 import dev.ledger.domain.LedgerWriter;
 import dev.ledger.domain.Transfer;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One consumed batch's view of PostgreSQL: the rows its events read, loaded up front in a few
  * queries, with the batch's own changes laid over them so that later events see earlier ones.
  * What changed is written back in one transaction.
+ *
+ * <p>Idempotency records expire by event time, as in replay mode: a record is not seen once its
+ * partition's newest event time, this batch's events included, is more than the retention past
+ * its own; the transaction then deletes it.
  */
 final class BatchState implements LedgerView, LedgerWriter {
 
     private final Map<String, Account> accounts;
     private final Map<TransferKey, Transfer> transfers;
-    private final Map<String, CommandResult> commands;
-    private final Set<String> appliedFollowUps;
+    private final Map<String, Dated<CommandResult>> commands;
+    private final Map<String, Dated<String>> appliedFollowUps;
+    private final IdempotencyRetention retention;
+    /** Per partition, the newest event time applied, this batch's events included. */
+    final Map<Integer, Long> newestMicros;
+    private int currentPartition = -1;
+    private long currentMicros;
 
     final Map<String, Account> changedAccounts = new LinkedHashMap<>();
     final Map<TransferKey, Transfer> changedTransfers = new LinkedHashMap<>();
-    final Map<String, CommandResult> newCommands = new LinkedHashMap<>();
-    final Set<String> newlyAppliedFollowUps = new HashSet<>();
+    final Map<String, Dated<CommandResult>> newCommands = new LinkedHashMap<>();
+    final Map<String, Dated<String>> newlyAppliedFollowUps = new LinkedHashMap<>();
 
-    BatchState(Map<String, Account> accounts, Map<TransferKey, Transfer> transfers, Map<String, CommandResult> commands,
-               Set<String> appliedFollowUps) {
+    BatchState(Map<String, Account> accounts, Map<TransferKey, Transfer> transfers, Map<String, Dated<CommandResult>> commands,
+               Map<String, Dated<String>> appliedFollowUps, Map<Integer, Long> newestMicros, IdempotencyRetention retention) {
         this.accounts = new HashMap<>(accounts);
         this.transfers = new HashMap<>(transfers);
         this.commands = new HashMap<>(commands);
-        this.appliedFollowUps = new HashSet<>(appliedFollowUps);
+        this.appliedFollowUps = new HashMap<>(appliedFollowUps);
+        this.newestMicros = new HashMap<>(newestMicros);
+        this.retention = retention;
+    }
+
+    /**
+     * An idempotency record with the partition and event time of the event that made it; a row
+     * written before event times were kept has none ({@code partition} null) and never expires.
+     */
+    record Dated<T>(T value, Integer partition, Long eventMicros) {
+    }
+
+    /** Called before an event of {@code partition} is decided: its time advances the partition's newest and dates what it stores. */
+    void beginEvent(int partition, Instant timestamp) {
+        currentPartition = partition;
+        currentMicros = IdempotencyRetention.micros(timestamp);
+        newestMicros.merge(partition, currentMicros, Math::max);
+    }
+
+    /** The oldest event time kept, per partition this batch has seen: older rows are deleted with the batch. */
+    Map<Integer, Long> horizons() {
+        var horizons = new HashMap<Integer, Long>();
+        newestMicros.forEach((partition, newest) -> horizons.put(partition, retention.horizon(newest)));
+        return horizons;
+    }
+
+    private <T> Optional<T> kept(Dated<T> record) {
+        if (record == null) {
+            return Optional.empty();
+        }
+        var newest = record.partition() == null ? null : newestMicros.get(record.partition());
+        return newest == null || retention.kept(record.eventMicros(), newest) ? Optional.of(record.value()) : Optional.empty();
+    }
+
+    private <T> Dated<T> dated(T value) {
+        if (currentPartition < 0) {
+            throw new IllegalStateException("beginEvent names the event whose changes are written");
+        }
+        return new Dated<>(value, currentPartition, currentMicros);
     }
 
     /** A transfers row's key: each sender's transfer under an id is a row of its own. */
@@ -56,12 +103,12 @@ final class BatchState implements LedgerView, LedgerWriter {
 
     @Override
     public Optional<CommandResult> command(String commandId) {
-        return Optional.ofNullable(commands.get(commandId));
+        return kept(commands.get(commandId));
     }
 
     @Override
     public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.contains(eventId);
+        return kept(appliedFollowUps.get(eventId)).isPresent();
     }
 
     @Override
@@ -78,13 +125,15 @@ final class BatchState implements LedgerView, LedgerWriter {
 
     @Override
     public void putCommand(CommandResult command) {
-        commands.put(command.commandId(), command);
-        newCommands.put(command.commandId(), command);
+        var dated = dated(command);
+        commands.put(command.commandId(), dated);
+        newCommands.put(command.commandId(), dated);
     }
 
     @Override
     public void markFollowUpApplied(String eventId) {
-        appliedFollowUps.add(eventId);
-        newlyAppliedFollowUps.add(eventId);
+        var dated = dated(eventId);
+        appliedFollowUps.put(eventId, dated);
+        newlyAppliedFollowUps.put(eventId, dated);
     }
 }

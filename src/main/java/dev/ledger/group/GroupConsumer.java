@@ -348,8 +348,10 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     private void applyBatch(List<Read> reads) {
         var events = reads.stream().filter(read -> read.event() != null).toList();
-        var state = store.load(ids(events, Ids.ACCOUNTS), ids(events, Ids.TRANSFERS), ids(events, Ids.COMMANDS),
-                        ids(events, Ids.FOLLOW_UPS))
+        var partitions = new HashSet<Integer>();
+        reads.forEach(read -> partitions.add(read.record().partition()));
+        var state = store.load(config.topic(), partitions, ids(events, Ids.ACCOUNTS), ids(events, Ids.TRANSFERS),
+                        ids(events, Ids.COMMANDS), ids(events, Ids.FOLLOW_UPS))
                 .await().atMost(DATABASE);
         var decisions = new ArrayList<Decision>(events.size());
         var decidedFollowUps = new ArrayList<PendingFollowUp>();
@@ -359,6 +361,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var copies = new ArrayList<Uni<Void>>();
         for (var read : events) {
             Decision decision;
+            state.beginEvent(read.record().partition(), read.event().timestamp());
             try {
                 decision = RecordPipeline.decide(state, read.event());
             } catch (InvalidRecordException e) {

@@ -1,7 +1,9 @@
 package dev.ledger.group;
 
 import dev.ledger.domain.Account;
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.IdempotencyRetention;
 import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
@@ -39,9 +41,11 @@ public class PgBatchStore {
 
     /** Looked up on use: in replay mode the datasource is inactive and its pool must not be touched. */
     private final Instance<Pool> pools;
+    private final IdempotencyRetention retention;
 
-    PgBatchStore(Instance<Pool> pools) {
+    PgBatchStore(Instance<Pool> pools, LedgerConfig config) {
         this.pools = pools;
+        this.retention = new IdempotencyRetention(config.idempotencyRetention());
     }
 
     /** A follow-up to keep in the outbox until it is applied. */
@@ -66,10 +70,11 @@ public class PgBatchStore {
     }
 
     /**
-     * The rows a batch reads. The four queries go out together on one connection, which pipelines
-     * them: one round trip instead of four.
+     * The rows a batch reads, and the newest event time applied on its partitions. The five queries
+     * go out together on one connection, which pipelines them: one round trip instead of five.
      */
-    public Uni<BatchState> load(Set<String> accountIds, Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
+    public Uni<BatchState> load(String topic, Set<Integer> partitions, Set<String> accountIds, Set<String> transferIds,
+                                Set<String> commandIds, Set<String> followUpIds) {
         return pools.get().withConnection(connection -> Uni.combine().all().unis(
                         select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
                                 accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
@@ -77,12 +82,27 @@ public class PgBatchStore {
                         select(connection, "select " + TRANSFER_COLUMNS + " from transfers where transfer_id = any($1)", transferIds,
                                 PgBatchStore::transfer, BatchState.TransferKey::of),
                         select(connection, "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
-                                + "transfer_snapshot from commands where command_id = any($1)", commandIds,
-                                PgBatchStore::command, CommandResult::commandId),
-                        select(connection, "select event_id from applied_follow_ups where event_id = any($1)", followUpIds,
-                                row -> row.getString(0), Function.identity()))
+                                + "transfer_snapshot, event_partition, event_micros from commands where command_id = any($1)", commandIds,
+                                row -> new BatchState.Dated<>(command(row), row.getInteger(7), row.getLong(8)),
+                                dated -> dated.value().commandId()),
+                        select(connection, "select event_id, event_partition, event_micros from applied_follow_ups where event_id = any($1)",
+                                followUpIds, row -> new BatchState.Dated<>(row.getString(0), row.getInteger(1), row.getLong(2)),
+                                BatchState.Dated::value),
+                        newestEventTimes(connection, topic, partitions))
                 .asTuple()
-                .map(rows -> new BatchState(rows.getItem1(), rows.getItem2(), rows.getItem3(), rows.getItem4().keySet())));
+                .map(rows -> new BatchState(rows.getItem1(), rows.getItem2(), rows.getItem3(), rows.getItem4(), rows.getItem5(),
+                        retention)));
+    }
+
+    private static Uni<Map<Integer, Long>> newestEventTimes(SqlClient client, String topic, Set<Integer> partitions) {
+        return client.preparedQuery("select partition, newest_event_micros from partition_offsets "
+                        + "where topic = $2 and partition = any($1) and newest_event_micros is not null")
+                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(topic))
+                .map(rows -> {
+                    var result = new HashMap<Integer, Long>();
+                    rows.forEach(row -> result.put(row.getInteger(0), row.getLong(1)));
+                    return result;
+                });
     }
 
     private static <K, T> Uni<Map<K, T>> select(SqlClient client, String sql, Set<String> ids, Function<Row, T> read,
@@ -143,12 +163,11 @@ public class PgBatchStore {
      */
     public Uni<Void> write(String topic, BatchState state, BatchChanges changes) {
         return pools.get().withTransaction(tx -> Uni.combine().all().unis(List.of(
-                        advanceOffsets(tx, topic, changes),
+                        advanceOffsets(tx, topic, changes, state.newestMicros),
                         upsertAccounts(tx, state.changedAccounts.values()),
                         upsertTransfers(tx, state.changedTransfers.values()),
                         insertCommands(tx, state.newCommands.values()),
-                        run(tx, "insert into applied_follow_ups (event_id) select unnest($1::text[]) on conflict do nothing",
-                                state.newlyAppliedFollowUps.isEmpty(), arrays(strings(state.newlyAppliedFollowUps))),
+                        insertAppliedFollowUps(tx, state.newlyAppliedFollowUps.values()),
                         run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
                                         + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
                                 changes.decidedFollowUps().isEmpty(), arrays(
@@ -158,25 +177,47 @@ public class PgBatchStore {
                         run(tx, "delete from pending_follow_ups where event_id = any($1)",
                                 changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
-                                changes.notifications().isEmpty(), arrays(strings(changes.notifications())))))
+                                changes.notifications().isEmpty(), arrays(strings(changes.notifications()))),
+                        deleteExpired(tx, "commands", state.horizons()),
+                        deleteExpired(tx, "applied_follow_ups", state.horizons())))
                 .discardItems());
     }
 
-    private static Uni<Void> advanceOffsets(SqlClient tx, String topic, BatchChanges changes) {
+    /**
+     * Drops the idempotency records that fell out of the retention on the batch's partitions: one
+     * statement for all of them, by the (event_partition, event_micros) index. Sent after the
+     * inserts, so a record this batch stored and saw expire goes too.
+     */
+    private static Uni<Void> deleteExpired(SqlClient tx, String table, Map<Integer, Long> horizons) {
+        var partitions = horizons.keySet().toArray(Integer[]::new);
+        var oldestKept = new Long[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            oldestKept[i] = horizons.get(partitions[i]);
+        }
+        return run(tx, "delete from " + table + " expired using unnest($1::int4[], $2::int8[]) as horizon(p, oldest) "
+                + "where expired.event_partition = horizon.p and expired.event_micros < horizon.oldest",
+                partitions.length == 0, arrays(partitions, oldestKept));
+    }
+
+    /** Also records each partition's newest event time, by which the next batch expires idempotency records. */
+    private static Uni<Void> advanceOffsets(SqlClient tx, String topic, BatchChanges changes, Map<Integer, Long> newestMicros) {
         var partitions = changes.nextOffsets().keySet().toArray(Integer[]::new);
         var next = new Long[partitions.length];
         var first = new Long[partitions.length];
+        var newest = new Long[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
             next[i] = changes.nextOffsets().get(partitions[i]);
             first[i] = changes.firstOffsets().get(partitions[i]);
+            newest[i] = newestMicros.get(partitions[i]);
         }
-        return tx.preparedQuery("insert into partition_offsets (topic, partition, next_offset) "
-                        + "select $4, p, n from unnest($1::int4[], $2::int8[]) as batch(p, n) "
-                        + "on conflict (topic, partition) do update set next_offset = excluded.next_offset "
+        return tx.preparedQuery("insert into partition_offsets (topic, partition, next_offset, newest_event_micros) "
+                        + "select $4, p, n, t from unnest($1::int4[], $2::int8[], $5::int8[]) as batch(p, n, t) "
+                        + "on conflict (topic, partition) do update set next_offset = excluded.next_offset, "
+                        + "newest_event_micros = coalesce(excluded.newest_event_micros, partition_offsets.newest_event_micros) "
                         + "where partition_offsets.next_offset <= "
                         + "(select f from unnest($1::int4[], $3::int8[]) as starts(sp, f) where sp = excluded.partition) "
                         + "returning partition")
-                .execute(arrays(partitions, next, first).addValue(topic))
+                .execute(arrays(partitions, next, first).addValue(topic).addValue(newest))
                 .map(rows -> {
                     var advanced = new HashSet<Integer>();
                     rows.forEach(row -> advanced.add(row.getInteger(0)));
@@ -232,11 +273,22 @@ public class PgBatchStore {
                         strings(transfers.stream().map(Transfer::reference).toList())));
     }
 
-    private static Uni<Void> insertCommands(SqlClient tx, Collection<CommandResult> commands) {
+    /**
+     * A command id is stored again only once its earlier result expired (a retry after the
+     * retention is a new command): the new result replaces the row, which this batch may not have
+     * deleted yet.
+     */
+    private static Uni<Void> insertCommands(SqlClient tx, Collection<BatchState.Dated<CommandResult>> dated) {
+        var commands = dated.stream().map(BatchState.Dated::value).toList();
         return run(tx, "insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, "
-                        + "account_snapshot, transfer_snapshot) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) "
-                        + "on conflict do nothing",
+                        + "account_snapshot, transfer_snapshot, event_partition, event_micros) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+                        + "$8::int4[], $9::int8[]) "
+                        + "on conflict (command_id) do update set account_id = excluded.account_id, "
+                        + "idempotency_key = excluded.idempotency_key, request_hash = excluded.request_hash, "
+                        + "rejection = excluded.rejection, account_snapshot = excluded.account_snapshot, "
+                        + "transfer_snapshot = excluded.transfer_snapshot, applied_at = now(), "
+                        + "event_partition = excluded.event_partition, event_micros = excluded.event_micros",
                 commands.isEmpty(), arrays(
                         strings(commands.stream().map(CommandResult::commandId).toList()),
                         strings(commands.stream().map(CommandResult::accountId).toList()),
@@ -244,7 +296,20 @@ public class PgBatchStore {
                         strings(commands.stream().map(CommandResult::requestHash).toList()),
                         strings(commands.stream().map(command -> name(command.rejection())).toList()),
                         strings(commands.stream().map(command -> JsonColumns.write(command.account())).toList()),
-                        strings(commands.stream().map(command -> JsonColumns.write(command.transfer())).toList())));
+                        strings(commands.stream().map(command -> JsonColumns.write(command.transfer())).toList()),
+                        dated.stream().map(BatchState.Dated::partition).toArray(Integer[]::new),
+                        dated.stream().map(BatchState.Dated::eventMicros).toArray(Long[]::new)));
+    }
+
+    private static Uni<Void> insertAppliedFollowUps(SqlClient tx, Collection<BatchState.Dated<String>> followUps) {
+        return run(tx, "insert into applied_follow_ups (event_id, event_partition, event_micros) "
+                        + "select * from unnest($1::text[], $2::int4[], $3::int8[]) "
+                        + "on conflict (event_id) do update set event_partition = excluded.event_partition, "
+                        + "event_micros = excluded.event_micros",
+                followUps.isEmpty(), arrays(
+                        strings(followUps.stream().map(BatchState.Dated::value).toList()),
+                        followUps.stream().map(BatchState.Dated::partition).toArray(Integer[]::new),
+                        followUps.stream().map(BatchState.Dated::eventMicros).toArray(Long[]::new)));
     }
 
     private static String name(Rejection rejection) {

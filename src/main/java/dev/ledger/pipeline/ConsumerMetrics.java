@@ -88,4 +88,14 @@ public class ConsumerMetrics {
                 .description("Share of the topic, as it stood at start, that replay has applied (1 = caught up)")
                 .register(registry);
     }
+
+    /**
+     * {@code ledger_snapshot_age_seconds}, replay mode: seconds since the newest snapshot the
+     * instance wrote or restored was taken; NaN while it has none.
+     */
+    public void snapshotAge(Supplier<Number> seconds) {
+        Gauge.builder("ledger.snapshot.age.seconds", seconds)
+                .description("Seconds since the newest snapshot this instance wrote or restored was taken (NaN: none)")
+                .register(registry);
+    }
 }

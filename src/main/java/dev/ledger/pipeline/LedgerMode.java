@@ -1,6 +1,7 @@
 package dev.ledger.pipeline;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One way of consuming the topic, chosen once at startup from {@code LEDGER_MODE}: replay mode
@@ -22,6 +23,11 @@ public interface LedgerMode {
 
     /** Whether the topic must keep every event forever for this mode (replay rebuilds from all of them). */
     boolean needsFullHistory();
+
+    /** The newest snapshot this instance wrote or restored; only replay mode keeps snapshots. */
+    default Optional<SnapshotInfo> snapshot() {
+        return Optional.empty();
+    }
 
     record Readiness(boolean ready, Map<String, Object> data) {
     }

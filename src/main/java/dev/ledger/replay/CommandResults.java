@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 /**
- * Every command's result, kept for as long as the topic keeps its events (idempotent retries and
+ * Every command's result within the idempotency retention (idempotent retries and
  * {@code GET /commands/{id}} need them), so kept small: one object per command that is also its
  * own map key. Ids and request hashes this service writes (UUIDs, hex SHA-256) are held as
  * numbers and bytes, not text; an applied account command keeps the balance and version it left,
@@ -27,19 +27,69 @@ final class CommandResults {
     private final ConcurrentMap<CommandKey, Stored> byId = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Stored> byIdempotencyKey = new ConcurrentHashMap<>();
     private final Function<String, Optional<Account>> accounts;
+    /** The cut a snapshot is reading, or null. */
+    private volatile AtCut<CommandKey, Stored> cut;
 
     /** @param accounts the current accounts, from which a stored balance and version become an account again */
     CommandResults(Function<String, Optional<Account>> accounts) {
         this.accounts = accounts;
     }
 
-    void put(CommandResult result) {
+    /**
+     * @param partition the partition of the command's event
+     * @param eventMicros the command's event time, by which it expires
+     * @return the stored result, to hand to {@link #remove} once it expires
+     */
+    Expiring put(CommandResult result, int partition, long eventMicros) {
         var accountId = sharedAccountId(result);
-        var stored = result.idempotencyKey() == null ? new Stored(result, accountId) : new Keyed(result, accountId);
+        var stored = result.idempotencyKey() == null ? new Stored(result, accountId, partition, eventMicros)
+                : new Keyed(result, accountId, partition, eventMicros);
+        var reading = cut;
+        if (reading != null) {
+            reading.keep(stored, byId.get(stored));
+        }
         byId.put(stored, stored);
         if (stored instanceof Keyed keyed) {
             byIdempotencyKey.put(keyed.idempotencyKey, keyed);
         }
+        return stored;
+    }
+
+    /** Drops an expired result, unless the command has been stored again since. */
+    void remove(Expiring expired) {
+        var stored = (Stored) expired;
+        var reading = cut;
+        if (reading != null && byId.get(stored) == stored) {
+            reading.keep(stored, stored);
+        }
+        byId.remove(stored, stored);
+        if (stored instanceof Keyed keyed) {
+            byIdempotencyKey.remove(keyed.idempotencyKey, keyed);
+        }
+    }
+
+    void clear() {
+        byId.clear();
+        byIdempotencyKey.clear();
+    }
+
+    /** From now until {@link #endCut}, changes keep what the results were, for {@link #forEachAtCut}. */
+    void beginCut() {
+        cut = new AtCut<>();
+    }
+
+    void endCut() {
+        cut = null;
+    }
+
+    /** Every result as it was when {@link #beginCut} was called (one changed meanwhile may come twice). */
+    void forEachAtCut(AtCutConsumer action) {
+        cut.forEach(byId, (key, stored) -> action.accept(result(stored), stored.partition, stored.eventMicros));
+    }
+
+    @FunctionalInterface
+    interface AtCutConsumer {
+        void accept(CommandResult result, int partition, long eventMicros);
     }
 
     /**
@@ -120,8 +170,10 @@ final class CommandResults {
         }
     }
 
-    private static class Stored extends CommandKey {
+    private static class Stored extends CommandKey implements Expiring {
         final String accountId;
+        final int partition;
+        final long eventMicros;
         final Rejection rejection;
         /** The account as the command left it: balance and version, version 0 when there is none. */
         final long balance;
@@ -129,9 +181,11 @@ final class CommandResults {
         final Transfer transfer;
 
         /** @param accountId the command's account id, as the one instance the state holds for that account */
-        Stored(CommandResult result, String accountId) {
+        Stored(CommandResult result, String accountId, int partition, long eventMicros) {
             super(result.commandId());
             this.accountId = accountId;
+            this.partition = partition;
+            this.eventMicros = eventMicros;
             this.rejection = result.rejection();
             var account = result.account();
             if (account != null && !account.accountId().equals(accountId)) {
@@ -141,6 +195,11 @@ final class CommandResults {
             this.version = account == null ? 0 : account.version();
             this.transfer = result.transfer();
         }
+
+        @Override
+        public long eventMicros() {
+            return eventMicros;
+        }
     }
 
     /** A command sent with an Idempotency-Key: the key, and the request's hash as bytes when it is lower-case hex. */
@@ -148,8 +207,8 @@ final class CommandResults {
         final String idempotencyKey;
         final Object requestHash;
 
-        Keyed(CommandResult result, String accountId) {
-            super(result, accountId);
+        Keyed(CommandResult result, String accountId, int partition, long eventMicros) {
+            super(result, accountId, partition, eventMicros);
             this.idempotencyKey = result.idempotencyKey();
             this.requestHash = compact(result.requestHash());
         }

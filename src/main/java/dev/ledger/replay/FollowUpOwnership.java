@@ -78,6 +78,11 @@ final class FollowUpOwnership implements ConsumerRebalanceListener, AutoCloseabl
         return !groupModeConsumes && owned.contains(partition);
     }
 
+    /** Whether Kafka assigned {@code partition} to this instance in the owner group. */
+    boolean owns(int partition) {
+        return owned.contains(partition);
+    }
+
     /** Partitions this instance began to publish for since the last call: their pending follow-ups are due now. */
     Set<Integer> takeNewlyOwned() {
         var result = new HashSet<Integer>();

@@ -54,6 +54,15 @@ final class PendingFollowUps {
         return due;
     }
 
+    /** Every follow-up waiting, in the order decided: what a snapshot keeps of them. */
+    List<Entry> entries() {
+        return byEventId.values().stream().map(pending -> new Entry(pending.sourcePartition, pending.event)).toList();
+    }
+
+    /** A follow-up waiting to be seen, and the partition whose owner publishes it. */
+    record Entry(int sourcePartition, LedgerEvent event) {
+    }
+
     private static final class Pending {
         final int sourcePartition;
         final LedgerEvent event;

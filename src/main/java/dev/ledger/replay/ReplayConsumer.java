@@ -9,6 +9,7 @@ import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.SnapshotInfo;
 import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.inject.Singleton;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -42,6 +44,11 @@ import org.jboss.logging.Logger;
  * the {@link RecordPipeline}, and hands each poll, in order, with the positions the consumer had
  * after it, to the other, which alone applies, so the rules see each partition in order. The
  * hand-over holds a few polls at most: the fetching thread waits when the applying one is behind.
+ *
+ * <p>Before reading the topic it restores the newest valid snapshot, if any, and reads only the
+ * events after it. Once caught up, the owner of partition 0 writes a new snapshot whenever the
+ * newest is more than {@code LEDGER_SNAPSHOT_INTERVAL} events behind, from a cut between two
+ * batches, serialised on a thread of its own while applying goes on.
  *
  * <p>A record that passes the rules but cannot be applied stalls its partition: the partition's
  * position stays at that record, its later records are not applied, and the fetching thread stops
@@ -84,6 +91,7 @@ public class ReplayConsumer {
     private KafkaClientMetrics clientMetrics;
     private FollowUpOwnership ownership;
     private PendingFollowUps pending;
+    private ReplaySnapshots snapshots;
 
     ReplayConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, ReplayState state, Outcomes outcomes,
                    EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled) {
@@ -126,6 +134,9 @@ public class ReplayConsumer {
         LOG.infof("Replaying %s up to offsets %s", config.topic(), byPartition(endAtStart));
         metrics.replayProgress(this::progress);
         pending = new PendingFollowUps(config.replay().followUpRetry());
+        snapshots = new ReplaySnapshots(topic.clientConfig(), config.snapshotTopic());
+        snapshots.ensureTopic();
+        metrics.snapshotAge(snapshots::ageSeconds);
         running = true;
         fetching = new Thread(this::fetch, "ledger-replay-fetch");
         applying = new Thread(this::apply, "ledger-replay");
@@ -134,6 +145,7 @@ public class ReplayConsumer {
     }
 
     private void fetch() {
+        restore();
         while (running) {
             try {
                 for (TopicPartition partition; (partition = toPause.poll()) != null; ) {
@@ -152,6 +164,32 @@ public class ReplayConsumer {
         }
         clientMetrics.close();
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Restores the newest valid snapshot and positions the consumer after it; with none (or when the
+     * snapshot topic cannot be read), the consumer stays at the beginning and replays everything.
+     * Runs on the fetching thread before its first poll, so the applying thread sees the result.
+     */
+    private void restore() {
+        var partitions = List.copyOf(endAtStart.keySet());
+        try {
+            var restored = snapshots.restore(state, byPartition(consumer.beginningOffsets(partitions)), byPartition(endAtStart));
+            restored.ifPresent(snapshot -> {
+                var at = new HashMap<TopicPartition, Long>();
+                snapshot.positions().forEach((partition, offset) -> {
+                    var tp = new TopicPartition(config.topic(), partition);
+                    consumer.seek(tp, offset);
+                    at.put(tp, offset);
+                });
+                snapshot.pending().forEach(entry -> pending.decided(entry.sourcePartition(), entry.event()));
+                positions = Map.copyOf(at);
+            });
+        } catch (RuntimeException e) {
+            state.clear();
+            consumer.seekToBeginning(partitions);
+            LOG.warnf("Reading snapshots from %s failed, replaying the whole topic: %s", config.snapshotTopic(), e.getMessage());
+        }
     }
 
     /** Waits while the applying thread is behind, but never past stop(). */
@@ -234,7 +272,36 @@ public class ReplayConsumer {
         }
         if (caughtUp) {
             publishDueFollowUps();
+            snapshotIfBehind();
         }
+    }
+
+    /**
+     * The owner of partition 0 writes a snapshot once the newest it knows is more than the interval
+     * behind: the cut is taken here, between two batches, and written on the snapshot thread.
+     */
+    private void snapshotIfBehind() {
+        long interval = config.snapshotInterval();
+        if (interval <= 0 || !ownership.owns(0) || snapshots.busy()) {
+            return;
+        }
+        long applied = 0;
+        for (long position : positions.values()) {
+            applied += position;
+        }
+        if (applied - snapshots.eventsInNewest() <= interval) {
+            return;
+        }
+        var pendingAtCut = new ArrayList<PendingFollowUps.Entry>();
+        var cut = state.tryBeginCut(() -> pendingAtCut.addAll(pending.entries()));
+        if (cut != null) {
+            snapshots.writeInBackground(state, cut, pendingAtCut);
+        }
+    }
+
+    /** The newest snapshot this instance wrote or restored. */
+    Optional<SnapshotInfo> snapshot() {
+        return snapshots == null ? Optional.empty() : snapshots.newest();
     }
 
     private void applyOrStall(Read read, List<Decision> decisions) {
@@ -256,6 +323,7 @@ public class ReplayConsumer {
     }
 
     private void apply(LedgerEvent event, int partition, List<Decision> decisions) {
+        state.beginEvent(partition, event.timestamp());
         var decision = RecordPipeline.decide(state, event);
         decision.writeTo(state);
         metrics.applied(decision.outcome());
@@ -311,6 +379,7 @@ public class ReplayConsumer {
         if (ownership != null) {
             ownership.close();
         }
+        snapshots.close();
     }
 
     /**

@@ -2,11 +2,13 @@ package dev.ledger.replay;
 
 import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
+import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Replay mode: every instance replays the whole topic into its own memory and serves reads from it. */
 @ApplicationScoped
@@ -55,6 +57,11 @@ public class ReplayMode implements LedgerMode {
     @Override
     public LedgerQueries queries() {
         return state;
+    }
+
+    @Override
+    public Optional<SnapshotInfo> snapshot() {
+        return consumer.snapshot();
     }
 
     @Override

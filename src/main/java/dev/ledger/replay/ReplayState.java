@@ -1,7 +1,9 @@
 package dev.ledger.replay;
 
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.IdempotencyRetention;
 import dev.ledger.domain.LedgerView;
 import dev.ledger.domain.LedgerWriter;
 import dev.ledger.domain.StateDigest;
@@ -11,25 +13,35 @@ import dev.ledger.pipeline.LedgerQueries;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * Replay mode's state, in memory. One thread writes (the replay consumer, a batch at a time under
  * {@link #writeBatch}); any number read the concurrent maps without waiting. A singleton, not
  * application scoped: the replay thread calls it several times per event, and a client proxy
  * would look the bean up each time.
+ *
+ * <p>Idempotency records (command results, applied follow-up ids) expire by event time: per
+ * partition, a queue ordered by event time, pruned before each event of that partition is decided,
+ * so an expired record is never read and the state grows with recent commands, not with history.
  */
 @Singleton
 @Typed(ReplayState.class)
@@ -39,13 +51,30 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private final ConcurrentNavigableMap<String, Account> accounts = new ConcurrentSkipListMap<>();
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
-    private final Set<String> appliedFollowUps = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
     private final CommandResults commands = new CommandResults(this::account);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
+    private final IdempotencyRetention retention;
+    /** Per partition, its newest event time and its idempotency records by event time; the writer's alone. */
+    private final Map<Integer, EventClock> clocks = new HashMap<>();
+    /** The clock of the partition whose event is being decided, and that event's time. */
+    private EventClock current;
+    private long currentMicros;
     /** Held by the writer for a batch; a cut takes it only to start, between two batches. */
     private final ReadWriteLock batchLock = new ReentrantReadWriteLock();
+    /** One cut at a time: a digest waits for it, a snapshot tries again later. */
+    private final Semaphore cutTaken = new Semaphore(1);
     /** The one cut being read, or null; the writer keeps what it overwrites for it. */
     private volatile Cut cut;
+
+    @Inject
+    ReplayState(LedgerConfig config) {
+        this(new IdempotencyRetention(config.idempotencyRetention()));
+    }
+
+    ReplayState(IdempotencyRetention retention) {
+        this.retention = retention;
+    }
 
     /** Runs one consumed batch: its decisions are written and its positions advanced as one step, for a cut. */
     public void writeBatch(Runnable batch) {
@@ -54,6 +83,38 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
             batch.run();
         } finally {
             batchLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Called before an event of {@code partition} is decided: advances the partition's newest event
+     * time and drops the idempotency records that fell out of the retention, so the rules never see
+     * them; what the decision stores is dated {@code timestamp}.
+     */
+    void beginEvent(int partition, Instant timestamp) {
+        current = clocks.computeIfAbsent(partition, EventClock::new);
+        currentMicros = IdempotencyRetention.micros(timestamp);
+        if (currentMicros > current.newestMicros) {
+            current.newestMicros = currentMicros;
+        }
+        long horizon = retention.horizon(current.newestMicros);
+        for (Expiring oldest; (oldest = current.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
+            current.byTime.poll();
+            expire(oldest);
+        }
+    }
+
+    private void expire(Expiring record) {
+        if (record instanceof AppliedFollowUp followUp) {
+            if (appliedFollowUps.get(followUp.eventId()) == followUp) {
+                var reading = cut;
+                if (reading != null) {
+                    reading.followUps.keep(followUp.eventId(), followUp);
+                }
+                appliedFollowUps.remove(followUp.eventId(), followUp);
+            }
+        } else {
+            commands.remove(record);
         }
     }
 
@@ -82,20 +143,24 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.contains(eventId);
+        return appliedFollowUps.containsKey(eventId);
     }
 
     @Override
     public void putAccount(Account account) {
         var reading = cut;
         if (reading != null) {
-            reading.keep(account.accountId(), accounts.get(account.accountId()));
+            reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
         }
         accounts.put(account.accountId(), account);
     }
 
     @Override
     public void putTransfer(Transfer transfer) {
+        var reading = cut;
+        if (reading != null) {
+            reading.transfers.keep(transfer.transferId(), transfers.get(transfer.transferId()));
+        }
         transfers.compute(transfer.transferId(), (id, sameId) -> {
             if (sameId == null) {
                 return List.of(transfer);
@@ -107,20 +172,57 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         });
     }
 
+    /** Stored with the partition and time of the event {@link #beginEvent} named. */
     @Override
     public void putCommand(CommandResult command) {
-        commands.put(command);
+        restoreCommand(command, current.partition, currentMicros);
     }
 
     @Override
     public void markFollowUpApplied(String eventId) {
-        appliedFollowUps.add(eventId);
+        restoreFollowUp(eventId, current.partition, currentMicros);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */
     public void advance(int partition, long nextOffset) {
         positions.put(partition, nextOffset);
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Restoring from a snapshot, before consumption starts, as one batch (see ReplaySnapshots)
+
+    void restoreClock(int partition, long newestMicros) {
+        clocks.computeIfAbsent(partition, EventClock::new).newestMicros = newestMicros;
+    }
+
+    void restoreCommand(CommandResult command, int partition, long eventMicros) {
+        clocks.computeIfAbsent(partition, EventClock::new).byTime.add(commands.put(command, partition, eventMicros));
+    }
+
+    void restoreFollowUp(String eventId, int partition, long eventMicros) {
+        var applied = new AppliedFollowUp(eventId, partition, eventMicros);
+        var reading = cut;
+        if (reading != null) {
+            reading.followUps.keep(eventId, appliedFollowUps.get(eventId));
+        }
+        appliedFollowUps.put(eventId, applied);
+        clocks.computeIfAbsent(partition, EventClock::new).byTime.add(applied);
+    }
+
+    /** Forgets everything: a snapshot that failed to load halfway leaves nothing behind. */
+    void clear() {
+        writeBatch(() -> {
+            accounts.clear();
+            transfers.clear();
+            appliedFollowUps.clear();
+            commands.clear();
+            positions.clear();
+            clocks.clear();
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reads for the API
 
     @Override
     public Uni<Optional<Account>> findAccount(String accountId) {
@@ -153,73 +255,125 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         return Uni.createFrom().item(commands.byIdempotencyKey(idempotencyKey));
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Cuts: the state as it stood between two batches, read while the writer goes on
+
     /**
      * The accounts as they stood between two batches, hashed on a worker thread while the writer
      * goes on: the lock is held only to start the cut, never while hashing.
      */
     @Override
     public Uni<Snapshot> digest() {
-        return Uni.createFrom().item(this::digestOfCut).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().item(this::digestNow).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private synchronized Snapshot digestOfCut() {
-        var cut = beginCut();
+    /** The digest of a cut taken now, on this thread; waits while another cut is being read. */
+    Snapshot digestNow() {
+        cutTaken.acquireUninterruptibly();
+        var started = beginCut(() -> {
+        });
         try {
-            return hash(cut);
+            return hash(started);
         } finally {
-            this.cut = null;
+            endCut();
         }
     }
 
-    /** Starts a cut between two batches: from now on the writer keeps what it overwrites for it. */
-    Cut beginCut() {
+    /**
+     * Starts a cut between two batches, unless one is being read: from now on the writer keeps what
+     * it overwrites for it. {@code atCut} runs between the same two batches, to copy what the
+     * writer's thread alone holds. End it with {@link #endCut}.
+     *
+     * @return the cut, or null when another is being read
+     */
+    Cut tryBeginCut(Runnable atCut) {
+        return cutTaken.tryAcquire() ? beginCut(atCut) : null;
+    }
+
+    /** Starts a cut; the caller holds {@link #cutTaken}. */
+    Cut beginCut(Runnable atCut) {
         batchLock.readLock().lock();
         try {
-            var started = new Cut(new TreeMap<>(positions));
+            var newest = new TreeMap<Integer, Long>();
+            clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
+            var started = new Cut(new TreeMap<>(positions), newest, Instant.now());
+            commands.beginCut();
             cut = started;
+            atCut.run();
             return started;
         } finally {
             batchLock.readLock().unlock();
         }
     }
 
+    void endCut() {
+        cut = null;
+        commands.endCut();
+        cutTaken.release();
+    }
+
     /** The digest of the accounts as they stood at {@code cut}, however much was written since. */
     Snapshot hash(Cut cut) {
         var digest = new StateDigest();
-        // Weakly consistent: sees every account that existed at the cut, perhaps newer values and
-        // newer accounts, which the cut replaces and leaves out.
-        for (var entry : accounts.entrySet()) {
-            var atCut = cut.atCut(entry.getKey(), entry.getValue());
-            if (atCut != null) {
-                digest.add(atCut);
-            }
-        }
+        forEachAccountAtCut(cut, digest::add);
         return new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), cut.positions);
     }
 
-    /**
-     * What the writer overwrote since a cut began: each account's value at the cut, kept on its
-     * first write after it, and the accounts opened since. The writer records here before it
-     * writes the map, so a reader that read the map first and then finds nothing here read the
-     * value at the cut.
-     */
+    /** The accounts at {@code cut}, in id order. */
+    void forEachAccountAtCut(Cut cut, Consumer<Account> action) {
+        // Weakly consistent: sees every account that existed at the cut, perhaps newer values and
+        // newer accounts, which the cut replaces and leaves out (accounts are never removed).
+        for (var entry : accounts.entrySet()) {
+            var atCut = cut.accounts.atCut(entry.getKey(), entry.getValue());
+            if (atCut != null) {
+                action.accept(atCut);
+            }
+        }
+    }
+
+    /** Every transfer at {@code cut} (one changed meanwhile may come twice: restoring it twice does no harm). */
+    void forEachTransferAtCut(Cut cut, Consumer<Transfer> action) {
+        cut.transfers.forEach(transfers, (id, sameId) -> sameId.forEach(action));
+    }
+
+    void forEachCommandAtCut(CommandResults.AtCutConsumer action) {
+        commands.forEachAtCut(action);
+    }
+
+    void forEachFollowUpAtCut(Cut cut, Consumer<AppliedFollowUp> action) {
+        cut.followUps.forEach(appliedFollowUps, (id, applied) -> action.accept(applied));
+    }
+
+    /** What a cut reads: each map's values at the cut, kept by the writer as it overwrites them. */
     static final class Cut {
 
-        private final Map<Integer, Long> positions;
-        private final ConcurrentMap<String, Optional<Account>> before = new ConcurrentHashMap<>();
+        final Map<Integer, Long> positions;
+        /** Per partition, the newest event time applied at the cut. */
+        final Map<Integer, Long> newestMicros;
+        final Instant takenAt;
+        private final AtCut<String, Account> accounts = new AtCut<>();
+        private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
+        private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
 
-        private Cut(Map<Integer, Long> positions) {
+        private Cut(Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt) {
             this.positions = positions;
+            this.newestMicros = newestMicros;
+            this.takenAt = takenAt;
         }
+    }
 
-        void keep(String accountId, Account valueAtCut) {
-            before.putIfAbsent(accountId, Optional.ofNullable(valueAtCut));
-        }
+    /** A follow-up applied on {@code partition}, from an event of that time. */
+    record AppliedFollowUp(String eventId, int partition, long eventMicros) implements Expiring {
+    }
 
-        /** The account as it was at the cut, or null if it was opened since. */
-        Account atCut(String accountId, Account readFromMap) {
-            var kept = before.get(accountId);
-            return kept == null ? readFromMap : kept.orElse(null);
+    /** One partition's newest event time and its idempotency records, oldest event time first. */
+    private static final class EventClock {
+        final int partition;
+        long newestMicros = Long.MIN_VALUE;
+        final PriorityQueue<Expiring> byTime = new PriorityQueue<>(Comparator.comparingLong(Expiring::eventMicros));
+
+        EventClock(int partition) {
+            this.partition = partition;
         }
     }
 }

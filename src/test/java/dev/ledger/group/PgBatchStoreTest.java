@@ -73,10 +73,13 @@ class PgBatchStoreTest {
         var credit = new LedgerEvent(transferId + "/" + from + "/credit", to, debit.commandId(), Instant.now(), null, null,
                 new Payload.TransferCreditRequested(transferId, from, 30, "EUR"));
         // Both batches read before either writes.
-        var debitBatch = store.load(Set.of(from), Set.of(transferId), Set.of(debit.commandId()), Set.of()).await().indefinitely();
-        var creditBatch = store.load(Set.of(to), Set.of(transferId), Set.of(credit.commandId()), Set.of(credit.eventId()))
+        var debitBatch = store.load(NO_TOPIC, Set.of(0), Set.of(from), Set.of(transferId), Set.of(debit.commandId()), Set.of())
                 .await().indefinitely();
+        var creditBatch = store.load(NO_TOPIC, Set.of(1), Set.of(to), Set.of(transferId), Set.of(credit.commandId()),
+                Set.of(credit.eventId())).await().indefinitely();
+        debitBatch.beginEvent(0, debit.timestamp());
         Ledger.apply(debitBatch, debit).writeTo(debitBatch);
+        creditBatch.beginEvent(1, credit.timestamp());
         Ledger.apply(creditBatch, credit).writeTo(creditBatch);
         for (var batch : creditFirst ? List.of(creditBatch, debitBatch) : List.of(debitBatch, creditBatch)) {
             store.write(NO_TOPIC, batch, new BatchChanges(List.of(), Set.of(), Map.of(), Map.of(), List.of())).await().indefinitely();

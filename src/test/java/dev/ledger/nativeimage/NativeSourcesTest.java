@@ -109,6 +109,8 @@ class NativeSourcesTest {
         roots.add(dev.ledger.domain.Account.class);
         roots.add(dev.ledger.domain.Transfer.class);
         roots.add(dev.ledger.domain.CommandResult.class);
+        // Replay mode's snapshot manifests, on the snapshot topic (ReplaySnapshots).
+        roots.add(dev.ledger.replay.SnapshotManifest.class);
         // The API's bodies, requests and answers, and its problems: every public record of dev.ledger.rest
         // (package-private ones, such as CommandRequests.Request, are internal and never JSON).
         roots.addAll(restRecords());

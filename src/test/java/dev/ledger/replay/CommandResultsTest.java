@@ -39,7 +39,7 @@ class CommandResultsTest {
     @ParameterizedTest
     @MethodSource("results")
     void aResultReadsBackExactlyAsItWasPut(CommandResult result) {
-        results.put(result);
+        results.put(result, 0, 0);
 
         assertThat(results.get(result.commandId())).contains(result);
     }
@@ -51,7 +51,7 @@ class CommandResultsTest {
     @ParameterizedTest
     @MethodSource("keyedResults")
     void aKeyedResultIsFoundByItsIdempotencyKey(CommandResult result) {
-        results.put(result);
+        results.put(result, 0, 0);
 
         assertThat(results.byIdempotencyKey(result.idempotencyKey())).contains(result);
     }
@@ -61,8 +61,8 @@ class CommandResultsTest {
         var lower = new CommandResult(UUID_ID, "alice", null, null, Rejection.ACCOUNT_NOT_FOUND, null, null);
         var upper = new CommandResult(UUID_ID.toUpperCase(), "alice", null, null, Rejection.INSUFFICIENT_FUNDS, null, null);
 
-        results.put(lower);
-        results.put(upper);
+        results.put(lower, 0, 0);
+        results.put(upper, 0, 0);
 
         assertThat(results.get(UUID_ID)).contains(lower);
         assertThat(results.get(UUID_ID.toUpperCase())).contains(upper);
@@ -70,7 +70,7 @@ class CommandResultsTest {
 
     @Test
     void anUnknownCommandIsNotFound() {
-        results.put(new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, null, null));
+        results.put(new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, null, null), 0, 0);
 
         assertThat(results.get("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4c")).isEmpty();
         assertThat(results.byIdempotencyKey("key-2")).isEmpty();

@@ -63,7 +63,7 @@ public class ReplayRebuildTest {
         long records = TopicProbe.recordCount();
         await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
 
-        var rebuilt = new ReplayState();
+        var rebuilt = new ReplayState(config);
         int owners = followUpOwners();
         var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled);
         fresh.start(topic.ensure(true));

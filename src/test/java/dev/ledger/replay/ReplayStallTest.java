@@ -53,6 +53,10 @@ class ReplayStallTest {
 
     /** A state that cannot hold the accounts whose ids start with "unstorable". */
     static final class RefusingState extends ReplayState {
+        RefusingState(LedgerConfig config) {
+            super(config);
+        }
+
         @Override
         public void putAccount(Account account) {
             if (account.accountId().startsWith("unstorable")) {
@@ -83,7 +87,7 @@ class ReplayStallTest {
         }
         TopicProbe.write(records);
 
-        var state = new RefusingState();
+        var state = new RefusingState(config);
         var consumer = new ReplayConsumer(topic, config, pipeline, state, new Outcomes(), publisher, metrics, stalled);
         consumer.start(partitions);
         try {

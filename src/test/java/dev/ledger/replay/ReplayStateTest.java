@@ -3,6 +3,11 @@ package dev.ledger.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.domain.Account;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.IdempotencyRetention;
+import dev.ledger.domain.Rejection;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,7 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayStateTest {
 
-    private final ReplayState state = new ReplayState();
+    private static final IdempotencyRetention WEEK = new IdempotencyRetention(Duration.ofDays(7));
+
+    private final ReplayState state = new ReplayState(WEEK);
 
     private void batch(int position, Runnable writes) {
         state.writeBatch(() -> {
@@ -30,15 +37,16 @@ class ReplayStateTest {
             state.putAccount(account("a", 10, 1));
             state.putAccount(account("b", 20, 1));
         });
-        var atCut = new ReplayState();
+        var atCut = new ReplayState(WEEK);
         atCut.writeBatch(() -> {
             atCut.putAccount(account("a", 10, 1));
             atCut.putAccount(account("b", 20, 1));
             atCut.advance(0, 2);
         });
-        var expected = atCut.hash(atCut.beginCut());
+        var expected = atCut.digestNow();
 
-        var cut = state.beginCut();
+        var cut = state.tryBeginCut(() -> {
+        });
         // The writer goes on, on this very thread: it would deadlock if the cut held the batch lock.
         batch(4, () -> {
             state.putAccount(account("a", 15, 2));
@@ -47,7 +55,46 @@ class ReplayStateTest {
         batch(5, () -> state.putAccount(account("a", 30, 3)));
 
         assertThat(state.hash(cut)).isEqualTo(expected);
+        state.endCut();
         assertThat(state.digest().await().indefinitely().accounts()).isEqualTo(3);
         assertThat(state.digest().await().indefinitely().positions()).containsEntry(0, 5L);
+    }
+
+    @Test
+    void idempotencyRecordsExpireOnlyByTheirOwnPartitionsNewestEventTime() {
+        var start = Instant.parse("2026-03-01T00:00:00Z");
+        var result = new CommandResult("c1", "a", null, null, null, null, null);
+        state.writeBatch(() -> {
+            state.beginEvent(0, start);
+            state.putAccount(account("a", 0, 1));
+            state.putCommand(result);
+            state.markFollowUpApplied("t1/a/credit");
+            // Another partition's clock runs far ahead: it expires nothing of partition 0.
+            state.beginEvent(1, start.plus(Duration.ofDays(30)));
+            state.beginEvent(0, start.plus(Duration.ofDays(7)));
+        });
+        assertThat(state.command("c1")).contains(result);
+        assertThat(state.followUpApplied("t1/a/credit")).isTrue();
+
+        state.writeBatch(() -> state.beginEvent(0, start.plus(Duration.ofDays(7)).plusNanos(1_000)));
+
+        assertThat(state.command("c1")).isEmpty();
+        assertThat(state.followUpApplied("t1/a/credit")).isFalse();
+    }
+
+    @Test
+    void aCommandStoredAgainAfterItExpiredIsNotDroppedByItsEarlierExpiry() {
+        var start = Instant.parse("2026-03-01T00:00:00Z");
+        var first = new CommandResult("c1", "a", null, null, null, null, null);
+        var again = new CommandResult("c1", "a", null, null, Rejection.ACCOUNT_NOT_FOUND, null, null);
+        state.writeBatch(() -> {
+            state.beginEvent(0, start);
+            state.putCommand(first);
+            state.beginEvent(0, start.plus(Duration.ofDays(8)));
+            state.putCommand(again);
+            state.beginEvent(0, start.plus(Duration.ofDays(9)));
+        });
+
+        assertThat(state.command("c1")).contains(again);
     }
 }

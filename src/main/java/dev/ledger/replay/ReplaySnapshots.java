@@ -1,0 +1,490 @@
+package dev.ledger.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.pipeline.SnapshotInfo;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Snapshots of the replay state on their own topic (one partition), so that a starting instance
+ * replays only the events after the newest one. A snapshot is its body ({@link SnapshotFormat}),
+ * LZ4-compressed, cut into chunks of {@value #CHUNK_BYTES} bytes (records well under the broker's
+ * 1 MB limit) keyed {@code <snapshotId>/<index>}, then a {@link SnapshotManifest} keyed
+ * {@code <snapshotId>/manifest}, written once every chunk is acknowledged. After a manifest is
+ * acknowledged, everything before the previous snapshot's first chunk is deleted (delete-records),
+ * so the topic holds the newest snapshot and the one before it.
+ *
+ * <p>Writing happens on a thread of its own, from a cut of the state, while the replay goes on.
+ *
+ * <p>LZ4 is the pure-Java, safe implementation of lz4-java (already on Kafka's class path): no JNI
+ * and no Unsafe, so it runs alike in a native image. Its factories load the implementation by name
+ * and read its {@code INSTANCE} field, hence the registration for reflection.
+ */
+@RegisterForReflection(classNames = {"net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
+        "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",
+        "net.jpountz.xxhash.XXHash32JavaSafe", "net.jpountz.xxhash.XXHash64JavaSafe",
+        "net.jpountz.xxhash.StreamingXXHash32JavaSafe$Factory", "net.jpountz.xxhash.StreamingXXHash64JavaSafe$Factory"},
+        fields = true)
+final class ReplaySnapshots implements AutoCloseable {
+
+    static final int CHUNK_BYTES = 512 * 1024;
+    private static final String MANIFEST = "manifest";
+    private static final Logger LOG = Logger.getLogger(ReplaySnapshots.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration BROKER = Duration.ofSeconds(30);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Map<String, Object> clientConfig;
+    private final TopicPartition partition;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "ledger-snapshot"));
+    /** After a failed write, none is tried again before this time, so a broker away is not met with a write per batch. */
+    private static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
+
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile long notBefore = System.nanoTime();
+    private KafkaProducer<String, byte[]> producer;
+    private volatile Newest newest;
+
+    /** The newest snapshot this instance wrote or restored, and where its chunks begin on the topic. */
+    private record Newest(SnapshotInfo info, long firstOffset) {
+    }
+
+    ReplaySnapshots(Map<String, Object> clientConfig, String topic) {
+        this.clientConfig = clientConfig;
+        this.partition = new TopicPartition(topic, 0);
+    }
+
+    Optional<SnapshotInfo> newest() {
+        var known = newest;
+        return known == null ? Optional.empty() : Optional.of(known.info());
+    }
+
+    /** Seconds since the newest snapshot this instance wrote or restored was taken; NaN when it has none. */
+    double ageSeconds() {
+        var known = newest;
+        return known == null ? Double.NaN : Duration.between(known.info().takenAt(), Instant.now()).toMillis() / 1000.0;
+    }
+
+    /** The number of events the newest known snapshot holds (0 with none), to tell how far behind it is. */
+    long eventsInNewest() {
+        var known = newest;
+        return known == null ? 0 : known.info().positions().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Whether a snapshot is being written, or one failed a short while ago: no new one now. */
+    boolean busy() {
+        return writing.get() || System.nanoTime() - notBefore < 0;
+    }
+
+    /** Creates the snapshot topic when missing: one partition, kept until deleted explicitly. */
+    void ensureTopic() {
+        try (var admin = Admin.create(select(AdminClientConfig.configNames()))) {
+            admin.createTopics(List.of(new NewTopic(partition.topic(), Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
+            LOG.infof("Created snapshot topic %s", partition.topic());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Cannot create snapshot topic " + partition.topic() + ": " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating snapshot topic " + partition.topic(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Restoring
+
+    /** What a restore gives the consumer besides the state: where to resume, and the follow-ups still pending. */
+    record Restored(Map<Integer, Long> positions, List<PendingFollowUps.Entry> pending) {
+    }
+
+    /**
+     * Restores the newest valid snapshot into the empty {@code state}: a damaged, partial or
+     * incompatible one is ignored with one WARN line and the one before it tried.
+     *
+     * @param beginning per partition of the event topic, its first offset now
+     * @param end per partition of the event topic, its end offset at start
+     * @return empty when there is no valid snapshot: replay the whole topic
+     */
+    Optional<Restored> restore(ReplayState state, Map<Integer, Long> beginning, Map<Integer, Long> end) {
+        try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long endOffset = consumer.endOffsets(List.of(partition)).get(partition);
+            var manifests = new ArrayList<SnapshotManifest>();
+            var chunks = new HashMap<String, Set<Integer>>();
+            while (consumer.position(partition) < endOffset) {
+                for (var record : consumer.poll(POLL)) {
+                    var key = Key.parse(record.key());
+                    if (key == null) {
+                        LOG.warnf("Ignoring a record without a snapshot key at offset %d of %s", record.offset(), partition.topic());
+                    } else if (key.manifest()) {
+                        manifest(record.value(), record.offset()).ifPresent(manifests::add);
+                    } else {
+                        chunks.computeIfAbsent(key.snapshotId(), id -> new HashSet<>()).add(key.index());
+                    }
+                }
+            }
+            manifests.sort(Comparator.comparingLong(SnapshotManifest::firstOffset).reversed());
+            for (var manifest : manifests) {
+                var problem = problem(manifest, chunks.getOrDefault(manifest.snapshotId(), Set.of()), beginning, end);
+                if (problem == null) {
+                    var restored = load(consumer, manifest, state);
+                    if (restored.isPresent()) {
+                        return restored;
+                    }
+                } else {
+                    LOG.warnf("Ignoring snapshot %s at offset %d of %s: %s", manifest.snapshotId(), manifest.firstOffset(),
+                            partition.topic(), problem);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private Optional<SnapshotManifest> manifest(byte[] value, long offset) {
+        try {
+            return Optional.of(json.readValue(value, SnapshotManifest.class));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Ignoring a damaged snapshot manifest at offset %d of %s: %s", offset, partition.topic(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Why a snapshot cannot be restored before reading its chunks, or null. */
+    private static String problem(SnapshotManifest manifest, Set<Integer> chunks, Map<Integer, Long> beginning,
+                                  Map<Integer, Long> end) {
+        if (manifest.formatVersion() != SnapshotFormat.VERSION) {
+            return "format version " + manifest.formatVersion() + ", this release reads " + SnapshotFormat.VERSION;
+        }
+        for (int index = 0; index < manifest.chunks(); index++) {
+            if (!chunks.contains(index)) {
+                return "partial, chunk " + index + " of " + manifest.chunks() + " is missing";
+            }
+        }
+        var positions = positions(manifest);
+        if (!positions.keySet().equals(end.keySet())) {
+            return "taken of partitions " + positions.keySet() + ", the topic has " + end.keySet();
+        }
+        for (var position : positions.entrySet()) {
+            long at = position.getValue();
+            if (at < beginning.get(position.getKey()) || at > end.get(position.getKey())) {
+                return "position " + at + " of partition " + position.getKey() + " is not on the topic (offsets "
+                        + beginning.get(position.getKey()) + " to " + end.get(position.getKey()) + ")";
+            }
+        }
+        return null;
+    }
+
+    private static Map<Integer, Long> positions(SnapshotManifest manifest) {
+        var positions = new TreeMap<Integer, Long>();
+        manifest.positions().forEach((partition, offset) -> positions.put(Integer.valueOf(partition), offset));
+        return positions;
+    }
+
+    /** Reads a snapshot's chunks, checks them against the manifest, and restores them into {@code state}. */
+    private Optional<Restored> load(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, ReplayState state) {
+        var bodies = new byte[manifest.chunks()][];
+        int found = 0;
+        consumer.seek(partition, manifest.firstOffset());
+        long endOffset = consumer.endOffsets(List.of(partition)).get(partition);
+        while (found < bodies.length && consumer.position(partition) < endOffset) {
+            for (var record : consumer.poll(POLL)) {
+                var key = Key.parse(record.key());
+                if (key != null && !key.manifest() && key.snapshotId().equals(manifest.snapshotId())
+                        && key.index() < bodies.length && bodies[key.index()] == null) {
+                    bodies[key.index()] = record.value();
+                    found++;
+                }
+            }
+        }
+        var sha256 = sha256();
+        for (var body : bodies) {
+            if (body == null) {
+                LOG.warnf("Ignoring snapshot %s of %s: partial, a chunk is missing", manifest.snapshotId(), partition.topic());
+                return Optional.empty();
+            }
+            sha256.update(body);
+        }
+        if (!HEX.formatHex(sha256.digest()).equals(manifest.sha256())) {
+            LOG.warnf("Ignoring snapshot %s of %s: damaged, its chunks do not match the manifest's SHA-256",
+                    manifest.snapshotId(), partition.topic());
+            return Optional.empty();
+        }
+        var streams = new ArrayList<InputStream>();
+        for (var body : bodies) {
+            streams.add(new ByteArrayInputStream(body));
+        }
+        try (var in = new DataInputStream(new LZ4FrameInputStream(new SequenceInputStream(Collections.enumeration(streams)),
+                LZ4Factory.safeInstance().safeDecompressor(), XXHashFactory.safeInstance().hash32()))) {
+            var positions = positions(manifest);
+            var pending = new ArrayList<PendingFollowUps.Entry>();
+            // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
+            state.writeBatch(() -> {
+                try {
+                    pending.addAll(SnapshotFormat.read(in, state));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                positions.forEach(state::advance);
+            });
+            var digest = state.digestNow();
+            if (!digest.digest().equals(manifest.digest())) {
+                throw new IOException("restored accounts have digest " + digest.digest() + ", the manifest says " + manifest.digest());
+            }
+            newest = new Newest(new SnapshotInfo(positions, manifest.accounts(), manifest.digest(), manifest.bytes(),
+                    Instant.parse(manifest.takenAt()), "restored"), manifest.firstOffset());
+            LOG.infof("Restored snapshot %s taken at %s: %d accounts, positions %s", manifest.snapshotId(), manifest.takenAt(),
+                    manifest.accounts(), positions);
+            return Optional.of(new Restored(positions, pending));
+        } catch (IOException | RuntimeException e) {
+            state.clear();
+            LOG.warnf("Ignoring snapshot %s of %s: it does not read back (%s)", manifest.snapshotId(), partition.topic(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Writing
+
+    /**
+     * Writes the state at {@code cut} on the snapshot thread and ends the cut once read; returns at
+     * once. The caller checked {@link #busy()} and began the cut.
+     */
+    void writeInBackground(ReplayState state, ReplayState.Cut cut, List<PendingFollowUps.Entry> pending) {
+        writing.set(true);
+        writer.execute(() -> {
+            try {
+                write(state, cut, pending);
+            } catch (Exception e) {
+                notBefore = System.nanoTime() + AFTER_FAILURE.toNanos();
+                LOG.errorf(e, "Writing a snapshot to %s failed; the next one is tried in %s", partition.topic(), AFTER_FAILURE);
+            } finally {
+                writing.set(false);
+            }
+        });
+    }
+
+    private void write(ReplayState state, ReplayState.Cut cut, List<PendingFollowUps.Entry> pending) throws Exception {
+        var snapshotId = UUID.randomUUID().toString();
+        var chunks = new Chunks(snapshotId);
+        SnapshotFormat.Counts counts;
+        try {
+            if (producer == null) {
+                producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+            }
+            try (var out = new DataOutputStream(new BufferedOutputStream(new LZ4FrameOutputStream(chunks,
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, LZ4Factory.safeInstance().fastCompressor(),
+                    XXHashFactory.safeInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE), 64 * 1024))) {
+                counts = SnapshotFormat.write(state, cut, pending, out);
+            }
+        } finally {
+            state.endCut();
+        }
+        var acknowledged = new ArrayList<RecordMetadata>();
+        for (var sent : chunks.sent) {
+            acknowledged.add(sent.get(BROKER.toSeconds(), TimeUnit.SECONDS));
+        }
+        long firstOffset = acknowledged.isEmpty() ? -1 : acknowledged.get(0).offset();
+        var positions = new TreeMap<String, Long>();
+        cut.positions.forEach((partition, offset) -> positions.put(Integer.toString(partition), offset));
+        var manifest = new SnapshotManifest(SnapshotFormat.VERSION, snapshotId, positions, counts.accounts(), counts.transfers(),
+                counts.commands(), counts.followUps(), counts.pending(), counts.digest(), chunks.bytes, chunks.sent.size(),
+                HEX.formatHex(chunks.sha256.digest()), firstOffset, cut.takenAt.toString());
+        producer.send(new ProducerRecord<>(partition.topic(), 0, snapshotId + "/" + MANIFEST, json.writeValueAsBytes(manifest)))
+                .get(BROKER.toSeconds(), TimeUnit.SECONDS);
+        var previous = newest;
+        newest = new Newest(new SnapshotInfo(cut.positions, counts.accounts(), counts.digest(), chunks.bytes,
+                cut.takenAt, "written"), firstOffset);
+        LOG.infof("Wrote snapshot %s: %d accounts, %d bytes in %d chunks, positions %s", snapshotId, counts.accounts(),
+                chunks.bytes, chunks.sent.size(), cut.positions);
+        if (previous != null && previous.firstOffset() > 0) {
+            deleteBefore(previous.firstOffset());
+        }
+    }
+
+    /** Cleanup only: a failure leaves older snapshots on the topic, and the next snapshot tries again. */
+    private void deleteBefore(long offset) {
+        try (var admin = Admin.create(select(AdminClientConfig.configNames()))) {
+            admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(offset))).all().get(BROKER.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Deleting snapshots before offset %d of %s failed: %s", offset, partition.topic(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The compressed body, sent as it fills chunk after chunk, and hashed as sent. */
+    private final class Chunks extends OutputStream {
+        final String snapshotId;
+        final MessageDigest sha256 = sha256();
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        final byte[] buffer = new byte[CHUNK_BYTES];
+        int filled;
+        long bytes;
+
+        Chunks(String snapshotId) {
+            this.snapshotId = snapshotId;
+        }
+
+        @Override
+        public void write(int b) {
+            buffer[filled++] = (byte) b;
+            if (filled == buffer.length) {
+                send();
+            }
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            while (length > 0) {
+                int n = Math.min(length, buffer.length - filled);
+                System.arraycopy(source, offset, buffer, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+                if (filled == buffer.length) {
+                    send();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (filled > 0) {
+                send();
+            }
+        }
+
+        private void send() {
+            var chunk = Arrays.copyOf(buffer, filled);
+            sha256.update(chunk);
+            bytes += chunk.length;
+            sent.add(producer.send(new ProducerRecord<>(partition.topic(), 0, snapshotId + "/" + sent.size(), chunk)));
+            filled = 0;
+        }
+    }
+
+    /** A record key on the snapshot topic: {@code <snapshotId>/<index>} or {@code <snapshotId>/manifest}. */
+    private record Key(String snapshotId, int index) {
+        boolean manifest() {
+            return index < 0;
+        }
+
+        static Key parse(String key) {
+            int slash = key == null ? -1 : key.lastIndexOf('/');
+            if (slash <= 0) {
+                return null;
+            }
+            var suffix = key.substring(slash + 1);
+            if (suffix.equals(MANIFEST)) {
+                return new Key(key.substring(0, slash), -1);
+            }
+            try {
+                return new Key(key.substring(0, slash), Integer.parseInt(suffix));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        var config = select(ConsumerConfig.configNames());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Chunks are 512 KiB: a poll of the default 500 records could hold a whole snapshot and the one before.
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        return config;
+    }
+
+    private Map<String, Object> producerConfig() {
+        var config = select(ProducerConfig.configNames());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // The body is compressed already.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        return config;
+    }
+
+    private Map<String, Object> select(Set<String> names) {
+        var config = new HashMap<>(clientConfig);
+        config.keySet().retainAll(names);
+        return config;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        writer.shutdown();
+        writer.awaitTermination(30, TimeUnit.SECONDS);
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ledger.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.domain.Account;
+import dev.ledger.domain.CommandResult;
+import dev.ledger.domain.IdempotencyRetention;
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import dev.ledger.domain.Rejection;
+import dev.ledger.domain.Transfer;
+import dev.ledger.domain.TransferStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A snapshot's body holds the state exactly as it stood at its cut, however much the writer changed since. */
+class SnapshotFormatTest {
+
+    private static final IdempotencyRetention WEEK = new IdempotencyRetention(Duration.ofDays(7));
+    private static final Instant START = Instant.parse("2026-03-01T10:00:00.123456789Z");
+
+    private static final Account ALICE = new Account("alice", "Alice \uD800 lone", "EUR", 70, 3);
+    private static final Account BOB = new Account("bob", "Bob", "EUR", 0, 1);
+    private static final Transfer PENDING = new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.PENDING, null, true);
+    private static final CommandResult DEPOSIT = new CommandResult("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "alice", "key-1",
+            "ab12", null, new Account("alice", "Alice \uD800 lone", "EUR", 100, 2), null);
+    private static final CommandResult TRANSFER = new CommandResult("c-transfer", "alice", null, null, null, null, PENDING);
+    private static final CommandResult REJECTED = new CommandResult("c-rejected", "bob", null, null, Rejection.INSUFFICIENT_FUNDS,
+            null, null);
+    private static final LedgerEvent CREDIT = new LedgerEvent("t1/alice/credit", "bob", "c-transfer", START, null, null,
+            new Payload.TransferCreditRequested("t1", "alice", 30, "EUR"));
+    private static final LedgerEvent REFUND = new LedgerEvent("t0/bob/refund", "bob", "c-old", START, null, null,
+            new Payload.TransferRefundRequested("t0", "carol", 5, "EUR", Rejection.CURRENCY_MISMATCH));
+
+    /** The state as it stands at the cut, built on its own. */
+    private static ReplayState atCut() {
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            state.beginEvent(0, START);
+            state.putAccount(ALICE);
+            state.putAccount(BOB);
+            state.putTransfer(PENDING);
+            state.putCommand(DEPOSIT);
+            state.putCommand(TRANSFER);
+            state.markFollowUpApplied("t0/alice/credit");
+            state.beginEvent(1, START.plusSeconds(5));
+            state.putCommand(REJECTED);
+            state.advance(0, 3);
+            state.advance(1, 1);
+        });
+        return state;
+    }
+
+    @Test
+    void aSnapshotReadsBackAsTheStateAtItsCutWhileTheWriterGoesOn() throws IOException {
+        var state = atCut();
+        var pending = new PendingFollowUps(Duration.ofSeconds(10));
+        pending.decided(0, CREDIT);
+        pending.decided(1, REFUND);
+        var cut = state.tryBeginCut(() -> {
+        });
+        var pendingAtCut = pending.entries();
+        // The writer goes on: every kind of record changes, and partition 0's records expire.
+        state.writeBatch(() -> {
+            state.beginEvent(0, START.plus(Duration.ofDays(8)));
+            state.putAccount(new Account("alice", "Alice \uD800 lone", "EUR", 90, 4));
+            state.putAccount(new Account("carol", "Carol", "EUR", 0, 1));
+            state.putTransfer(new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.COMPLETED, null, true));
+            state.putCommand(new CommandResult("c-later", "alice", null, null, null, null, null));
+            state.markFollowUpApplied("t2/alice/credit");
+            state.advance(0, 9);
+        });
+        assertThat(state.command(DEPOSIT.commandId())).as("expired in the live state").isEmpty();
+        var bytes = new ByteArrayOutputStream();
+        var counts = SnapshotFormat.write(state, cut, pendingAtCut, new DataOutputStream(bytes));
+        state.endCut();
+
+        var restored = new ReplayState(WEEK);
+        var pendingBack = SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored);
+        cut.positions.forEach(restored::advance);
+
+        var expected = atCut();
+        assertThat(restored.digestNow()).isEqualTo(expected.digestNow());
+        assertThat(counts.digest()).isEqualTo(expected.digestNow().digest());
+        assertThat(counts.accounts()).isEqualTo(2);
+        assertThat(restored.account("carol")).isEmpty();
+        assertThat(restored.transfer("t1", "alice")).contains(PENDING);
+        for (var command : new CommandResult[] {DEPOSIT, TRANSFER, REJECTED}) {
+            assertThat(restored.command(command.commandId())).contains(command);
+        }
+        assertThat(restored.findByIdempotencyKey("key-1").await().indefinitely()).contains(DEPOSIT);
+        assertThat(restored.command("c-later")).isEmpty();
+        assertThat(restored.followUpApplied("t0/alice/credit")).isTrue();
+        assertThat(restored.followUpApplied("t2/alice/credit")).isFalse();
+        assertThat(pendingBack).containsExactly(new PendingFollowUps.Entry(0, CREDIT), new PendingFollowUps.Entry(1, REFUND));
+
+        // Restored records keep their partition and event time: they expire as the originals did.
+        restored.writeBatch(() -> restored.beginEvent(0, START.plus(Duration.ofDays(8))));
+        assertThat(restored.command(DEPOSIT.commandId())).isEmpty();
+        assertThat(restored.followUpApplied("t0/alice/credit")).isFalse();
+        assertThat(restored.command(REJECTED.commandId())).contains(REJECTED);
+    }
+}

@@ -114,11 +114,12 @@ final class SnapshotFormat {
         out.writeUTF(transfer.status().name());
         writeNullable(out, transfer.reason() == null ? null : transfer.reason().name());
         out.writeBoolean(transfer.requested());
+        writeNullable(out, transfer.reference());
     }
 
     private static Transfer readTransfer(DataInput in) throws IOException {
         return new Transfer(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), readNullable(in),
-                TransferStatus.valueOf(in.readUTF()), rejection(readNullable(in)), in.readBoolean());
+                TransferStatus.valueOf(in.readUTF()), rejection(readNullable(in)), in.readBoolean(), readNullable(in));
     }
 
     /** The account a command left is kept as its balance and version: its id, owner and currency never change. */
@@ -167,6 +168,7 @@ final class SnapshotFormat {
             out.writeUTF(credit.from());
             out.writeLong(credit.amount());
             out.writeUTF(credit.currency());
+            writeNullable(out, credit.reference());
         } else if (event.payload() instanceof Payload.TransferRefundRequested refund) {
             out.writeByte(1);
             out.writeUTF(refund.transferId());
@@ -187,7 +189,7 @@ final class SnapshotFormat {
         var idempotencyKey = readNullable(in);
         var requestHash = readNullable(in);
         Payload payload = switch (in.readByte()) {
-            case 0 -> new Payload.TransferCreditRequested(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF());
+            case 0 -> new Payload.TransferCreditRequested(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), readNullable(in));
             case 1 -> new Payload.TransferRefundRequested(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(),
                     Rejection.valueOf(in.readUTF()));
             default -> throw new IOException("unknown follow-up kind");

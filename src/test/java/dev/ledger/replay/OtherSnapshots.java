@@ -37,6 +37,11 @@ record OtherSnapshots(LedgerConfig config, String snapshotTopic) implements Ledg
     }
 
     @Override
+    public Auth auth() {
+        return config.auth();
+    }
+
+    @Override
     public Duration idempotencyRetention() {
         return config.idempotencyRetention();
     }

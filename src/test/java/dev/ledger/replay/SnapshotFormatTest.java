@@ -27,14 +27,14 @@ class SnapshotFormatTest {
 
     private static final Account ALICE = new Account("alice", "Alice \uD800 lone", "EUR", 70, 3);
     private static final Account BOB = new Account("bob", "Bob", "EUR", 0, 1);
-    private static final Transfer PENDING = new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.PENDING, null, true);
+    private static final Transfer PENDING = new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.PENDING, null, true, "rent");
     private static final CommandResult DEPOSIT = new CommandResult("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "alice", "key-1",
             "ab12", null, new Account("alice", "Alice \uD800 lone", "EUR", 100, 2), null);
     private static final CommandResult TRANSFER = new CommandResult("c-transfer", "alice", null, null, null, null, PENDING);
     private static final CommandResult REJECTED = new CommandResult("c-rejected", "bob", null, null, Rejection.INSUFFICIENT_FUNDS,
             null, null);
     private static final LedgerEvent CREDIT = new LedgerEvent("t1/alice/credit", "bob", "c-transfer", START, null, null,
-            new Payload.TransferCreditRequested("t1", "alice", 30, "EUR"));
+            new Payload.TransferCreditRequested("t1", "alice", 30, "EUR", "rent"));
     private static final LedgerEvent REFUND = new LedgerEvent("t0/bob/refund", "bob", "c-old", START, null, null,
             new Payload.TransferRefundRequested("t0", "carol", 5, "EUR", Rejection.CURRENCY_MISMATCH));
 
@@ -71,7 +71,7 @@ class SnapshotFormatTest {
             state.beginEvent(0, START.plus(Duration.ofDays(8)));
             state.putAccount(new Account("alice", "Alice \uD800 lone", "EUR", 90, 4));
             state.putAccount(new Account("carol", "Carol", "EUR", 0, 1));
-            state.putTransfer(new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.COMPLETED, null, true));
+            state.putTransfer(new Transfer("t1", "alice", "bob", 30, "EUR", TransferStatus.COMPLETED, null, true, "rent"));
             state.putCommand(new CommandResult("c-later", "alice", null, null, null, null, null));
             state.markFollowUpApplied("t2/alice/credit");
             state.advance(0, 9);

@@ -9,8 +9,10 @@ import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.context.Context;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +68,7 @@ public class ReplayConsumer {
     private final EventPublisher publisher;
     private final ConsumerMetrics metrics;
     private final StalledPartitions stalled;
+    private final RecordTracing tracing;
 
     private volatile boolean running;
     private volatile boolean caughtUp;
@@ -86,7 +89,7 @@ public class ReplayConsumer {
     private PendingFollowUps pending;
 
     ReplayConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, ReplayState state, Outcomes outcomes,
-                   EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled) {
+                   EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled, RecordTracing tracing) {
         this.topic = topic;
         this.config = config;
         this.pipeline = pipeline;
@@ -95,6 +98,7 @@ public class ReplayConsumer {
         this.publisher = publisher;
         this.metrics = metrics;
         this.stalled = stalled;
+        this.tracing = tracing;
     }
 
     /** Every partition applied up to the end offset it had when this instance started, or stalled before it. */
@@ -205,10 +209,12 @@ public class ReplayConsumer {
 
     private void applyOnce(Fetched batch) {
         var decisions = new ArrayList<Decision>(batch.records().size());
+        // Rebuilding state is not traced: a span per record would cost more than its apply.
+        boolean traced = caughtUp;
         state.writeBatch(() -> {
             for (var read : batch.records()) {
                 if (heldBack.isEmpty() || !heldBack.containsKey(partitionOf(read.record()))) {
-                    applyOrStall(read, decisions);
+                    applyOrStall(read, decisions, traced);
                 }
             }
             var reached = new HashMap<>(batch.positions());
@@ -237,25 +243,30 @@ public class ReplayConsumer {
         }
     }
 
-    private void applyOrStall(Read read, List<Decision> decisions) {
+    private void applyOrStall(Read read, List<Decision> decisions, boolean traced) {
         var record = read.record();
         if (read.invalid() != null) {
             metrics.skipped(record, read.invalid());
             return;
         }
+        var span = traced ? tracing.startApply(record, read.event()) : null;
         try {
-            apply(read.event(), record.partition(), decisions);
+            apply(read.event(), record.partition(), decisions, span);
+            RecordTracing.end(span);
         } catch (InvalidRecordException e) {
             metrics.skipped(record, e);
+            RecordTracing.fail(span, e);
         } catch (RuntimeException e) {
             var partition = partitionOf(record);
             heldBack.put(partition, record.offset());
             toPause.add(partition);
             stalled.stall(record.partition(), record.offset(), e);
+            RecordTracing.fail(span, e);
         }
     }
 
-    private void apply(LedgerEvent event, int partition, List<Decision> decisions) {
+    /** {@code span}: the apply's trace, which its follow-ups continue; null when not traced. */
+    private void apply(LedgerEvent event, int partition, List<Decision> decisions, Context span) {
         var decision = RecordPipeline.decide(state, event);
         decision.writeTo(state);
         metrics.applied(decision.outcome());
@@ -264,7 +275,7 @@ public class ReplayConsumer {
         }
         for (var followUp : decision.followUps()) {
             if (!state.followUpApplied(followUp.eventId())) {
-                pending.decided(partition, followUp);
+                pending.decided(partition, followUp, span);
             }
         }
         decisions.add(decision);
@@ -279,7 +290,7 @@ public class ReplayConsumer {
         var due = pending.due(ownership::publishes, ownership.takeNewlyOwned(), System.nanoTime(), room);
         if (!due.isEmpty()) {
             followUpsInFlight.addAndGet(due.size());
-            publisher.publishFollowUps(due).subscribe().with(written -> followUpsInFlight.addAndGet(-due.size()));
+            publisher.publishFollowUps(due, pending.traces(due)).subscribe().with(written -> followUpsInFlight.addAndGet(-due.size()));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ledger;
 
 import static dev.ledger.LedgerClient.openWith;
+import static org.assertj.core.api.Assertions.assertThat;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,6 +47,14 @@ class OperationsTest {
                 .body(containsString("ledger_consumer_lag{partition="))
                 .body(containsString("ledger_mutations_seconds_count{"))
                 .body(replay() ? containsString("ledger_replay_progress") : not(containsString("ledger_replay_progress")));
+    }
+
+    @Test
+    void withoutAnOtlpEndpointNoRecordCarriesATrace() {
+        var account = openWith(10, "EUR");
+        assertThat(TopicProbe.readAll(TopicProbe.topic())).filteredOn(record -> account.equals(record.key()))
+                .hasSize(2)
+                .allSatisfy(record -> assertThat(record.headers().lastHeader("traceparent")).isNull());
     }
 
     @Test

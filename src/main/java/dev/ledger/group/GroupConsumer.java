@@ -15,8 +15,10 @@ import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,6 +79,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final DeadLetters deadLetters;
     private final ConsumerMetrics metrics;
     private final StalledPartitions stalled;
+    private final RecordTracing tracing;
 
     /** Partitions assigned and positioned: applied here. */
     private final Set<Integer> applying = ConcurrentHashMap.newKeySet();
@@ -99,7 +102,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
                   Outcomes outcomes, EventPublisher publisher, DeadLetters deadLetters, ConsumerMetrics metrics,
-                  StalledPartitions stalled) {
+                  StalledPartitions stalled, RecordTracing tracing) {
         this.topic = topic;
         this.config = config;
         this.pipeline = pipeline;
@@ -110,6 +113,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.stalled = stalled;
+        this.tracing = tracing;
     }
 
     boolean running() {
@@ -346,7 +350,22 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
     }
 
+    /**
+     * Applies the batch in one transaction. A recent record that carries a trace context gets an
+     * apply span that ends once the transaction is committed; records of a backlog are not traced.
+     */
     private void applyBatch(List<Read> reads) {
+        var spans = new ArrayList<Context>();
+        try {
+            applyBatch(reads, spans);
+            spans.forEach(RecordTracing::end);
+        } catch (RuntimeException e) {
+            spans.forEach(span -> RecordTracing.fail(span, e));
+            throw e;
+        }
+    }
+
+    private void applyBatch(List<Read> reads, List<Context> spans) {
         var events = reads.stream().filter(read -> read.event() != null).toList();
         var partitions = new HashSet<Integer>();
         reads.forEach(read -> partitions.add(read.record().partition()));
@@ -356,17 +375,24 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var decisions = new ArrayList<Decision>(events.size());
         var decidedFollowUps = new ArrayList<PendingFollowUp>();
         var publishNow = new ArrayList<LedgerEvent>();
+        var traces = new HashMap<String, Context>();
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
         for (var read : events) {
+            boolean recent = recent(read.record());
+            var span = recent ? tracing.startApply(read.record(), read.event()) : null;
             Decision decision;
             state.beginEvent(read.record().partition(), read.event().timestamp());
             try {
                 decision = RecordPipeline.decide(state, read.event());
             } catch (InvalidRecordException e) {
                 copies.add(skip(read.record(), e));
+                RecordTracing.fail(span, e);
                 continue;
+            }
+            if (span != null) {
+                spans.add(span);
             }
             decision.writeTo(state);
             decisions.add(decision);
@@ -376,8 +402,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             for (var followUp : decision.followUps()) {
                 decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
                         new String(codec.encode(followUp), StandardCharsets.UTF_8)));
-                if (recent(read.record())) {
+                if (recent) {
                     publishNow.add(followUp);
+                    if (span != null) {
+                        traces.put(followUp.eventId(), span);
+                    }
                 }
             }
             announcements.addAll(PgNotifications.of(decision, outcomes));
@@ -397,7 +426,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         commitForMonitoring(nextOffsets);
         reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
-        publish(publishNow);
+        publish(publishNow, traces);
     }
 
     private static CommandResult storedCommand(BatchState state, Decision decision) {
@@ -428,13 +457,13 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      * outbox, so only those it did not are ever published again. Past the publisher's window they stay
      * in the outbox, published once overdue: the broker is then the bottleneck, not this consumer.
      */
-    private void publish(List<LedgerEvent> followUps) {
+    private void publish(List<LedgerEvent> followUps, Map<String, Context> traces) {
         if (followUps.isEmpty() || followUpsInFlight.get() >= EventPublisher.FOLLOW_UPS_IN_FLIGHT) {
             return;
         }
         followUpsInFlight.addAndGet(followUps.size());
         // A broker that does not answer in time leaves them in the outbox, for a later republish.
-        publisher.publishFollowUps(followUps).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
+        publisher.publishFollowUps(followUps, traces).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
                 .call(store::written)
                 .onTermination().invoke(() -> followUpsInFlight.addAndGet(-followUps.size()))
                 .subscribe().with(written -> { }, failure -> LOG.warnf(
@@ -460,7 +489,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     private void republish(List<String> events) {
-        publish(events.stream().map(event -> codec.decode(event.getBytes(StandardCharsets.UTF_8))).toList());
+        publish(events.stream().map(event -> codec.decode(event.getBytes(StandardCharsets.UTF_8))).toList(), Map.of());
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 package dev.ledger.pipeline;
 
 import dev.ledger.domain.LedgerEvent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -39,9 +42,22 @@ public class EventPublisher {
         this.codec = codec;
     }
 
-    /** Fails with {@link PublishRefusedException} when the emitter does not take the record. */
+    /**
+     * Fails with {@link PublishRefusedException} when the emitter does not take the record. The
+     * record's producer span, and its {@code traceparent} header, continue the caller's trace (a
+     * request's server span).
+     */
     public Uni<Void> publish(LedgerEvent event) {
-        return emitter.sendMessage(KafkaRecord.of(event.accountId(), codec.encode(event)))
+        return publish(event, Context.current());
+    }
+
+    /**
+     * As {@link #publish(LedgerEvent)}, in the trace of {@code parent}. Given explicitly because the
+     * connector may write the record on another thread than the one that hands it over.
+     */
+    public Uni<Void> publish(LedgerEvent event, Context parent) {
+        var record = KafkaRecord.of(event.accountId(), codec.encode(event)).addMetadata(TracingMetadata.withCurrent(parent));
+        return emitter.sendMessage(record)
                 // SmallRye signals every refusal with an IllegalStateException: its buffer full
                 // (SRMSG00034, Kafka not keeping up), or the channel down.
                 .onFailure(IllegalStateException.class).transform(PublishRefusedException::new);
@@ -58,9 +74,11 @@ public class EventPublisher {
      * Publishes follow-ups with backpressure: {@link #FOLLOW_UPS_IN_FLIGHT} at a time. Completes,
      * never with a failure, once each has been written or has failed.
      *
+     * @param traces by event id, the context of the apply that decided the follow-up, for those
+     *               applied in a trace: the follow-up continues it
      * @return the event ids the broker acknowledged; the others stay due for a retry
      */
-    public Uni<Set<String>> publishFollowUps(List<LedgerEvent> followUps) {
+    public Uni<Set<String>> publishFollowUps(List<LedgerEvent> followUps, Map<String, Context> traces) {
         var written = ConcurrentHashMap.<String>newKeySet();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < followUps.size(); from += FOLLOW_UPS_IN_FLIGHT) {
@@ -68,7 +86,7 @@ public class EventPublisher {
             chain = chain.chain(() -> {
                 var sends = new ArrayList<Uni<Void>>(group.size());
                 for (var followUp : group) {
-                    sends.add(publish(followUp)
+                    sends.add(publish(followUp, traces.getOrDefault(followUp.eventId(), Context.root()))
                             .invoke(() -> written.add(followUp.eventId()))
                             .onFailure().recoverWithItem(failure -> {
                                 LOG.warnf("Publishing follow-up %s failed, will retry: %s", followUp.eventId(), failure.getMessage());

@@ -1,8 +1,10 @@
 package dev.ledger.replay;
 
 import dev.ledger.domain.LedgerEvent;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,9 @@ final class PendingFollowUps {
         this.retryNanos = retry.toNanos();
     }
 
-    void decided(int sourcePartition, LedgerEvent followUp) {
-        byEventId.putIfAbsent(followUp.eventId(), new Pending(sourcePartition, followUp));
+    /** {@code trace}: the context of the traced apply that decided it, or null. */
+    void decided(int sourcePartition, LedgerEvent followUp, Context trace) {
+        byEventId.putIfAbsent(followUp.eventId(), new Pending(sourcePartition, followUp, trace));
     }
 
     void seen(String eventId) {
@@ -63,14 +66,28 @@ final class PendingFollowUps {
     record Entry(int sourcePartition, LedgerEvent event) {
     }
 
+    /** By event id, the trace each of {@code followUps} continues, for those decided in one. */
+    Map<String, Context> traces(List<LedgerEvent> followUps) {
+        var traces = new HashMap<String, Context>();
+        for (var followUp : followUps) {
+            var pending = byEventId.get(followUp.eventId());
+            if (pending != null && pending.trace != null) {
+                traces.put(followUp.eventId(), pending.trace);
+            }
+        }
+        return traces;
+    }
+
     private static final class Pending {
         final int sourcePartition;
         final LedgerEvent event;
+        final Context trace;
         long publishedAt = NEVER;
 
-        Pending(int sourcePartition, LedgerEvent event) {
+        Pending(int sourcePartition, LedgerEvent event, Context trace) {
             this.sourcePartition = sourcePartition;
             this.event = event;
+            this.trace = trace;
         }
     }
 }

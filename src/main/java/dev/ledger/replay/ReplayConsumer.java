@@ -10,8 +10,10 @@ import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.InvalidRecordException;
 import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.SnapshotInfo;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.context.Context;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ public class ReplayConsumer {
     private final EventPublisher publisher;
     private final ConsumerMetrics metrics;
     private final StalledPartitions stalled;
+    private final RecordTracing tracing;
 
     private volatile boolean running;
     private volatile boolean caughtUp;
@@ -94,7 +97,7 @@ public class ReplayConsumer {
     private ReplaySnapshots snapshots;
 
     ReplayConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, ReplayState state, Outcomes outcomes,
-                   EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled) {
+                   EventPublisher publisher, ConsumerMetrics metrics, StalledPartitions stalled, RecordTracing tracing) {
         this.topic = topic;
         this.config = config;
         this.pipeline = pipeline;
@@ -103,6 +106,7 @@ public class ReplayConsumer {
         this.publisher = publisher;
         this.metrics = metrics;
         this.stalled = stalled;
+        this.tracing = tracing;
     }
 
     /** Every partition applied up to the end offset it had when this instance started, or stalled before it. */
@@ -182,7 +186,7 @@ public class ReplayConsumer {
                     consumer.seek(tp, offset);
                     at.put(tp, offset);
                 });
-                snapshot.pending().forEach(entry -> pending.decided(entry.sourcePartition(), entry.event()));
+                snapshot.pending().forEach(entry -> pending.decided(entry.sourcePartition(), entry.event(), null));
                 positions = Map.copyOf(at);
             });
         } catch (RuntimeException e) {
@@ -243,10 +247,12 @@ public class ReplayConsumer {
 
     private void applyOnce(Fetched batch) {
         var decisions = new ArrayList<Decision>(batch.records().size());
+        // Rebuilding state is not traced: a span per record would cost more than its apply.
+        boolean traced = caughtUp;
         state.writeBatch(() -> {
             for (var read : batch.records()) {
                 if (heldBack.isEmpty() || !heldBack.containsKey(partitionOf(read.record()))) {
-                    applyOrStall(read, decisions);
+                    applyOrStall(read, decisions, traced);
                 }
             }
             var reached = new HashMap<>(batch.positions());
@@ -304,25 +310,30 @@ public class ReplayConsumer {
         return snapshots == null ? Optional.empty() : snapshots.newest();
     }
 
-    private void applyOrStall(Read read, List<Decision> decisions) {
+    private void applyOrStall(Read read, List<Decision> decisions, boolean traced) {
         var record = read.record();
         if (read.invalid() != null) {
             metrics.skipped(record, read.invalid());
             return;
         }
+        var span = traced ? tracing.startApply(record, read.event()) : null;
         try {
-            apply(read.event(), record.partition(), decisions);
+            apply(read.event(), record.partition(), decisions, span);
+            RecordTracing.end(span);
         } catch (InvalidRecordException e) {
             metrics.skipped(record, e);
+            RecordTracing.fail(span, e);
         } catch (RuntimeException e) {
             var partition = partitionOf(record);
             heldBack.put(partition, record.offset());
             toPause.add(partition);
             stalled.stall(record.partition(), record.offset(), e);
+            RecordTracing.fail(span, e);
         }
     }
 
-    private void apply(LedgerEvent event, int partition, List<Decision> decisions) {
+    /** {@code span}: the apply's trace, which its follow-ups continue; null when not traced. */
+    private void apply(LedgerEvent event, int partition, List<Decision> decisions, Context span) {
         state.beginEvent(partition, event.timestamp());
         var decision = RecordPipeline.decide(state, event);
         decision.writeTo(state);
@@ -332,7 +343,7 @@ public class ReplayConsumer {
         }
         for (var followUp : decision.followUps()) {
             if (!state.followUpApplied(followUp.eventId())) {
-                pending.decided(partition, followUp);
+                pending.decided(partition, followUp, span);
             }
         }
         decisions.add(decision);
@@ -347,7 +358,7 @@ public class ReplayConsumer {
         var due = pending.due(ownership::publishes, ownership.takeNewlyOwned(), System.nanoTime(), room);
         if (!due.isEmpty()) {
             followUpsInFlight.addAndGet(due.size());
-            publisher.publishFollowUps(due).subscribe().with(written -> followUpsInFlight.addAndGet(-due.size()));
+            publisher.publishFollowUps(due, pending.traces(due)).subscribe().with(written -> followUpsInFlight.addAndGet(-due.size()));
         }
     }
 

@@ -22,6 +22,7 @@ import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
@@ -98,13 +99,15 @@ class GroupConsumerTest {
     LedgerQueries queries;
     @Inject
     GroupConsumer running;
+    @Inject
+    RecordTracing tracing;
     /** Writes to a broker that is not there: every follow-up it publishes fails, as an owner's that died would. */
     @Inject
     @Channel("ledger-unreachable")
     MutinyEmitter<byte[]> unreachableBroker;
 
     private GroupConsumer anotherConsumer() {
-        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, deadLetters, metrics, stalled);
+        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, deadLetters, metrics, stalled, tracing);
     }
 
     private double eventsApplied() {
@@ -261,7 +264,7 @@ class GroupConsumerTest {
         running.stop();
         var unreachable = new EventPublisher(unreachableBroker, codec);
         var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, deadLetters,
-                metrics, stalled);
+                metrics, stalled, tracing);
         lossy.start(config.group().consumerGroup());
         String transferId;
         try {

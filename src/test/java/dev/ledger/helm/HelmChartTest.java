@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -57,7 +58,8 @@ class HelmChartTest {
             "apps/v1/Deployment", V1Deployment::fromJson,
             "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget::fromJson,
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler::fromJson,
-            "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy::fromJson);
+            "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy::fromJson,
+            "v1/ConfigMap", V1ConfigMap::fromJson);
 
     /** What a token needs to be verified with: auth is on by default. */
     static final String AUTH = """
@@ -119,6 +121,8 @@ class HelmChartTest {
                 enabled: true
                 labels:
                   release: prometheus
+            dashboard:
+              enabled: true
             networkPolicy:
               enabled: true
               ingressFrom:
@@ -162,7 +166,8 @@ class HelmChartTest {
                 Map.entry("auth.issuer", ISSUER),
                 Map.entry("auth.publicKey.configMapName", "ledger-jwt"),
                 Map.entry("topic.strimzi.enabled", true),
-                Map.entry("topic.strimzi.cluster", "bank-kafka")));
+                Map.entry("topic.strimzi.cluster", "bank-kafka"),
+                Map.entry("dashboard.enabled", true)));
         assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
@@ -248,7 +253,7 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("ServiceAccount", "Service", "Deployment", "PodDisruptionBudget");
         assertThat(render(GROUP, EVERYTHING).raw.keySet())
                 .containsExactlyInAnyOrder("ServiceAccount", "Service", "Deployment", "PodDisruptionBudget",
-                        "HorizontalPodAutoscaler", "ServiceMonitor", "NetworkPolicy", "KafkaTopic");
+                        "HorizontalPodAutoscaler", "ServiceMonitor", "NetworkPolicy", "KafkaTopic", "ConfigMap");
     }
 
     @Test
@@ -444,6 +449,40 @@ class HelmChartTest {
                         .filter(e -> monitor.at("/spec/selector/matchLabels").has(e.getKey()))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
                 .hasSize(2);
+    }
+
+    @Test
+    void theDashboardConfigMapCarriesTheSidecarLabelAndTheDashboardAsValidJson() throws IOException {
+        assertThat(render(REPLAY).raw).as("off unless asked for").doesNotContainKey("ConfigMap");
+
+        Rendered rendered = render(REPLAY, "dashboard.enabled", true);
+        V1ConfigMap configMap = rendered.get(V1ConfigMap.class);
+        assertThat(configMap.getMetadata().getNamespace()).isEqualTo("payments");
+        assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1")
+                .containsAllEntriesOf(rendered.get(V1Deployment.class).getMetadata().getLabels());
+        assertThat(configMap.getData()).containsOnlyKeys("ledger.json");
+        JsonNode dashboard = JSON.readTree(configMap.getData().get("ledger.json"));
+        assertThat(dashboard).isEqualTo(JSON.readTree(CHART.resolve("dashboards/ledger.json").toFile()));
+        assertThat(dashboard.path("uid").asText()).isEqualTo("ledger");
+        assertThat(dashboard.path("panels")).isNotEmpty()
+                .allSatisfy(panel -> assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty());
+    }
+
+    @Test
+    void theDashboardLabelNamespaceAndAnnotationsAreConfigurable() {
+        V1ConfigMap configMap = render(REPLAY, """
+                dashboard:
+                  enabled: true
+                  label: my_dashboards
+                  labelValue: "yes"
+                  namespace: monitoring
+                  annotations:
+                    grafana_folder: Payments
+                """).get(V1ConfigMap.class);
+        assertThat(configMap.getMetadata().getLabels()).containsEntry("my_dashboards", "yes").doesNotContainKey("grafana_dashboard");
+        assertThat(configMap.getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(configMap.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("grafana_folder", "Payments"));
+        assertRejected(REPLAY, "dashboard.label", "not a label!");
     }
 
     @Test

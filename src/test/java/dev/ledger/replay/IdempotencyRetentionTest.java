@@ -18,6 +18,7 @@ import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.LedgerQueries;
 import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.StalledPartitions;
@@ -58,6 +59,8 @@ public class IdempotencyRetentionTest {
 
     @Inject
     EventTopic topic;
+    @Inject
+    RecordTracing tracing;
     @Inject
     LedgerConfig config;
     @Inject
@@ -151,7 +154,7 @@ public class IdempotencyRetentionTest {
         long records = TopicProbe.recordCount();
         await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
         var rebuilt = new ReplayState(config);
-        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled);
+        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled, tracing);
         fresh.start(config.topicPartitions());
         try {
             await().atMost(Duration.ofSeconds(60)).until(fresh::caughtUp);

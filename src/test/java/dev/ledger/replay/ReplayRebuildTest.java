@@ -13,6 +13,7 @@ import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
@@ -55,6 +56,8 @@ public class ReplayRebuildTest {
     ConsumerMetrics metrics;
     @Inject
     LedgerQueries running;
+    @Inject
+    RecordTracing tracing;
 
     @Test
     public void aFreshInstanceReachesTheSameDigestAndIsReadyAndPublishesOnlyAfterCatchingUp() throws Exception {
@@ -65,7 +68,7 @@ public class ReplayRebuildTest {
 
         var rebuilt = new ReplayState(config);
         int owners = followUpOwners();
-        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled);
+        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled, tracing);
         fresh.start(topic.ensure(true));
         try {
             assertThat(fresh.caughtUp()).as("ready before replaying anything").isFalse();

@@ -16,6 +16,7 @@ import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.RecordPipeline;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,6 +51,8 @@ class ReplayStallTest {
     ConsumerMetrics metrics;
     @Inject
     StalledPartitions stalled;
+    @Inject
+    RecordTracing tracing;
 
     /** A state that cannot hold the accounts whose ids start with "unstorable". */
     static final class RefusingState extends ReplayState {
@@ -88,7 +91,7 @@ class ReplayStallTest {
         TopicProbe.write(records);
 
         var state = new RefusingState(config);
-        var consumer = new ReplayConsumer(topic, config, pipeline, state, new Outcomes(), publisher, metrics, stalled);
+        var consumer = new ReplayConsumer(topic, config, pipeline, state, new Outcomes(), publisher, metrics, stalled, tracing);
         consumer.start(partitions);
         try {
             await().atMost(Duration.ofSeconds(60)).until(consumer::caughtUp);

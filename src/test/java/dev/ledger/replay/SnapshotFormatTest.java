@@ -61,8 +61,8 @@ class SnapshotFormatTest {
     void aSnapshotReadsBackAsTheStateAtItsCutWhileTheWriterGoesOn() throws IOException {
         var state = atCut();
         var pending = new PendingFollowUps(Duration.ofSeconds(10));
-        pending.decided(0, CREDIT);
-        pending.decided(1, REFUND);
+        pending.decided(0, CREDIT, null);
+        pending.decided(1, REFUND, null);
         var cut = state.tryBeginCut(() -> {
         });
         var pendingAtCut = pending.entries();

@@ -19,6 +19,7 @@ import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
+import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.LedgerQueries;
 import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.StalledPartitions;
@@ -75,6 +76,8 @@ class SnapshotTest {
 
     @Inject
     EventTopic topic;
+    @Inject
+    RecordTracing tracing;
     @Inject
     LedgerConfig config;
     @Inject
@@ -202,7 +205,7 @@ class SnapshotTest {
     private Fresh freshConsumer(String snapshotTopic) {
         var state = new ReplayState(config);
         var consumer = new ReplayConsumer(topic, new OtherSnapshots(config, snapshotTopic), pipeline, state, new Outcomes(),
-                publisher, metrics, stalled);
+                publisher, metrics, stalled, tracing);
         consumer.start(config.topicPartitions());
         await().atMost(Duration.ofSeconds(60)).until(consumer::caughtUp);
         return new Fresh(consumer, state);

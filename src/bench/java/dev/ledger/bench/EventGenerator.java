@@ -54,8 +54,13 @@ public final class EventGenerator {
         public static final Mix SETTLED = new Mix(30, true);
     }
 
-    /** What a run wrote: the events and the end offsets they left, per partition, and how many were transfers. */
-    public record Written(long events, long accounts, Map<Integer, Long> endOffsets, double seconds, long transfers) {
+    /**
+     * What a run wrote: the events and the end offsets they left, per partition, how many were
+     * transfers, and how many follow-ups the rules decided for them (a credit per transfer debited,
+     * and a refund per credit refused: another currency, or no such account), written or not.
+     */
+    public record Written(long events, long accounts, Map<Integer, Long> endOffsets, double seconds, long transfers,
+                          long followUps) {
         public double perSecond() {
             return events / seconds;
         }
@@ -69,6 +74,7 @@ public final class EventGenerator {
     private final AccountsOnly state = new AccountsOnly();
     private long sequence;
     private long transfers;
+    private long followUps;
 
     public EventGenerator(long seed, Mix mix) {
         this.random = new SplittableRandom(seed);
@@ -134,7 +140,7 @@ public final class EventGenerator {
                 throw new IllegalStateException("The producer failed", failure.get());
             }
             var ends = Offsets.end(bootstrap, topic);
-            return new Written(written, opened, ends, (System.nanoTime() - began) / 1e9, transfers);
+            return new Written(written, opened, ends, (System.nanoTime() - began) / 1e9, transfers, followUps);
         }
     }
 
@@ -149,9 +155,14 @@ public final class EventGenerator {
             }
         });
         int sent = 1;
-        if (mix.followUps()) {
-            for (var followUp : decision.followUps()) {
+        for (var followUp : decision.followUps()) {
+            followUps++;
+            if (mix.followUps()) {
                 sent += send(producer, topic, followUp, failure);
+            } else {
+                // Decided, not applied: the service applies the backlog's requests before their credits, as
+                // this state does. A refused credit's refund is the one follow-up a follow-up decides.
+                followUps += Ledger.apply(state, followUp).followUps().size();
             }
         }
         return sent;

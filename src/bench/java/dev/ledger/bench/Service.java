@@ -100,9 +100,18 @@ final class Service implements AutoCloseable {
 
     /** The body of a GET, or an empty string when the instance does not answer. */
     String get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)));
+    }
+
+    /** The body of a POST of {@code json}, or an empty string when the instance does not answer. */
+    String post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static String send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {

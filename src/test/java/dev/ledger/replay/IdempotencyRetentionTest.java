@@ -10,17 +10,12 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.TopicProbe;
-import dev.ledger.command.Outcomes;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
-import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
-import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
-import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.LedgerQueries;
-import dev.ledger.pipeline.RecordPipeline;
 import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,21 +53,13 @@ public class IdempotencyRetentionTest {
     }
 
     @Inject
-    EventTopic topic;
+    ReplayConsumers consumers;
     @Inject
-    RecordTracing tracing;
+    EventTopic topic;
     @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
-    @Inject
-    RecordPipeline pipeline;
-    @Inject
-    StalledPartitions stalled;
-    @Inject
-    EventPublisher publisher;
-    @Inject
-    ConsumerMetrics metrics;
     @Inject
     LedgerQueries running;
 
@@ -154,7 +141,7 @@ public class IdempotencyRetentionTest {
         long records = TopicProbe.recordCount();
         await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
         var rebuilt = new ReplayState(config);
-        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled, tracing);
+        var fresh = consumers.create(config, rebuilt);
         fresh.start(config.topicPartitions());
         try {
             await().atMost(Duration.ofSeconds(60)).until(fresh::caughtUp);

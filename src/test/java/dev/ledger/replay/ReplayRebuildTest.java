@@ -7,14 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.TopicProbe;
-import dev.ledger.command.Outcomes;
-import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
-import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
-import dev.ledger.pipeline.RecordPipeline;
-import dev.ledger.pipeline.RecordTracing;
-import dev.ledger.pipeline.StalledPartitions;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
@@ -41,23 +35,15 @@ import org.junit.jupiter.api.Test;
 public class ReplayRebuildTest {
 
     @Inject
+    ReplayConsumers consumers;
+    @Inject
     EventTopic topic;
     @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
     @Inject
-    RecordPipeline pipeline;
-    @Inject
-    StalledPartitions stalled;
-    @Inject
-    EventPublisher publisher;
-    @Inject
-    ConsumerMetrics metrics;
-    @Inject
     LedgerQueries running;
-    @Inject
-    RecordTracing tracing;
 
     @Test
     public void aFreshInstanceReachesTheSameDigestAndIsReadyAndPublishesOnlyAfterCatchingUp() throws Exception {
@@ -68,7 +54,7 @@ public class ReplayRebuildTest {
 
         var rebuilt = new ReplayState(config);
         int owners = followUpOwners();
-        var fresh = new ReplayConsumer(topic, config, pipeline, rebuilt, new Outcomes(), publisher, metrics, stalled, tracing);
+        var fresh = consumers.create(config, rebuilt);
         fresh.start(topic.ensure(true));
         try {
             assertThat(fresh.caughtUp()).as("ready before replaying anything").isFalse();

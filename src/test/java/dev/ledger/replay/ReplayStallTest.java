@@ -6,17 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.LedgerClient;
 import dev.ledger.TopicProbe;
-import dev.ledger.command.Outcomes;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Account;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
-import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
-import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
-import dev.ledger.pipeline.RecordPipeline;
-import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,21 +33,15 @@ import org.junit.jupiter.api.Test;
 class ReplayStallTest {
 
     @Inject
+    ReplayConsumers consumers;
+    @Inject
     EventTopic topic;
     @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
     @Inject
-    RecordPipeline pipeline;
-    @Inject
-    EventPublisher publisher;
-    @Inject
-    ConsumerMetrics metrics;
-    @Inject
     StalledPartitions stalled;
-    @Inject
-    RecordTracing tracing;
 
     /** A state that cannot hold the accounts whose ids start with "unstorable". */
     static final class RefusingState extends ReplayState {
@@ -91,7 +80,7 @@ class ReplayStallTest {
         TopicProbe.write(records);
 
         var state = new RefusingState(config);
-        var consumer = new ReplayConsumer(topic, config, pipeline, state, new Outcomes(), publisher, metrics, stalled, tracing);
+        var consumer = consumers.create(config, state);
         consumer.start(partitions);
         try {
             await().atMost(Duration.ofSeconds(60)).until(consumer::caughtUp);

@@ -11,18 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.LedgerClient;
 import dev.ledger.TopicProbe;
-import dev.ledger.command.Outcomes;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventCodec;
-import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
-import dev.ledger.pipeline.RecordTracing;
 import dev.ledger.pipeline.LedgerQueries;
-import dev.ledger.pipeline.RecordPipeline;
-import dev.ledger.pipeline.StalledPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -75,19 +70,13 @@ class SnapshotTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
-    EventTopic topic;
+    ReplayConsumers consumers;
     @Inject
-    RecordTracing tracing;
+    EventTopic topic;
     @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
-    @Inject
-    RecordPipeline pipeline;
-    @Inject
-    StalledPartitions stalled;
-    @Inject
-    EventPublisher publisher;
     @Inject
     ConsumerMetrics metrics;
     @Inject
@@ -204,8 +193,7 @@ class SnapshotTest {
     /** A replay consumer of its own, caught up, restoring from {@code snapshotTopic} and writing no snapshot. */
     private Fresh freshConsumer(String snapshotTopic) {
         var state = new ReplayState(config);
-        var consumer = new ReplayConsumer(topic, new OtherSnapshots(config, snapshotTopic), pipeline, state, new Outcomes(),
-                publisher, metrics, stalled, tracing);
+        var consumer = consumers.create(new OtherSnapshots(config, snapshotTopic), state);
         consumer.start(config.topicPartitions());
         await().atMost(Duration.ofSeconds(60)).until(consumer::caughtUp);
         return new Fresh(consumer, state);

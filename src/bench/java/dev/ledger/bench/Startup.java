@@ -41,7 +41,7 @@ final class Startup {
     private static Figure measure(Bench.Setup setup, String mode, int runs, List<String> jvm, String variant) {
         var seconds = new double[runs];
         for (int i = 0; i < runs; i++) {
-            var label = mode + variant.replaceAll("[^A-Za-z]", "-") + "-" + i;
+            var label = (mode + variant.replaceAll("[^A-Za-z]", "-") + "-" + i).toLowerCase(java.util.Locale.ROOT);
             try (var service = Service.start(setup, "startup-" + label, environment(setup, mode, label), jvm)) {
                 seconds[i] = service.awaitReady(Duration.ofMinutes(2));
             }

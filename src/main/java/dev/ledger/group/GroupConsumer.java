@@ -409,7 +409,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                     }
                 }
             }
-            announcements.addAll(PgNotifications.of(decision, outcomes));
+            announcements.addAll(PgNotifications.of(decision));
         }
         if (!copies.isEmpty()) {
             Uni.join().all(copies).andFailFast().await().atMost(DATABASE);

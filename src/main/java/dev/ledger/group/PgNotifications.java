@@ -57,15 +57,15 @@ public class PgNotifications {
     }
 
     /**
-     * The payloads announcing a decision: its command's id, unless the request that waits for it is
-     * on this instance, which wakes it itself; and its transfer's sender and id once settled. Only
-     * ids: an instance with a request waiting for one reads the row, and the others ignore it.
+     * The payloads announcing a decision: its command's id, and its transfer's sender and id once
+     * settled. Only ids: an instance with a request waiting for one reads the row, and the others
+     * ignore it. Sent even when the request waits here, which wakes it itself: a retry with the same
+     * Idempotency-Key, taken by another instance, waits for the same command id.
      */
-    public static List<String> of(Decision decision, Outcomes local) {
+    public static List<String> of(Decision decision) {
         var payloads = new ArrayList<String>(2);
-        var commandId = decision.event().commandId();
-        if (!decision.isFollowUp() && !local.awaited(commandId)) {
-            payloads.add(COMMAND + commandId);
+        if (!decision.isFollowUp()) {
+            payloads.add(COMMAND + decision.event().commandId());
         }
         var transfer = decision.transfer();
         if (transfer != null && transfer.status().settled()) {

@@ -37,8 +37,10 @@ final class ReplayRebuild {
             Bench.log("ConsumerPerformance: %,.0f msg/s (fetching alone %,.0f msg/s)", consumerPerformance.perSecond(),
                     consumerPerformance.fetchPerSecond());
             double ready;
-            try (var service = Service.start(setup, "replay-" + size, replay(topic), setup.serviceJvm())) {
+            Restore restore;
+            try (var service = Service.start(setup, "replay-" + size, replay(topic, size), setup.serviceJvm())) {
                 ready = service.awaitReady(Duration.ofMinutes(30));
+                restore = restore(setup, topic, size, service);
             }
             double rate = written.events() / ready;
             double rebuildOnly = written.events() / (ready - emptyStartup);
@@ -52,11 +54,69 @@ final class ReplayRebuild {
                     Figure.rate(rate), limit, rate / raw, "", null));
             figures.add(Figure.compared(Figure.format("Replay %,d: events/s, empty-topic start subtracted", written.events()),
                     Figure.rate(rebuildOnly), limit, rebuildOnly / raw, ">= 0.5", rebuildOnly / raw >= 0.5));
+            double restoreRatio = (restore.ready() - emptyStartup) / (ready - emptyStartup);
+            figures.add(Figure.compared(Figure.format("Replay %,d: restored from the snapshot, start to ready", written.events()),
+                    Figure.format("%s (snapshot %,d bytes, %.0f bytes/account; digest %s)", Figure.seconds(restore.ready()),
+                            restore.bytes(), (double) restore.bytes() / restore.accounts(), restore.sameDigest() ? "equal" : "DIFFERENT"),
+                    Figure.format("full rebuild %s; both less the empty-topic start", Figure.seconds(ready)), restoreRatio,
+                    "<= 0.1, same digest", restoreRatio <= 0.1 && restore.sameDigest()));
         }
         return figures;
     }
 
+    /** What a second instance did, restoring the snapshot the first wrote once caught up. */
+    record Restore(double ready, long bytes, long accounts, boolean sameDigest) {
+    }
+
+    /**
+     * Waits for {@code rebuilt} to write its snapshot (it does once caught up, the topic being more
+     * than the interval), then starts a second instance on the topic and times it to ready; its digest
+     * must equal the first's, at equal positions (nothing is written meanwhile).
+     */
+    private static Restore restore(Bench.Setup setup, String topic, long size, Service rebuilt) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        var written = rebuilt.get("/admin/snapshot");
+        while (!written.contains("\"source\":\"written\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("No snapshot written within 10 minutes of catching up on " + size + " events");
+            }
+            Service.sleep(200);
+            written = rebuilt.get("/admin/snapshot");
+        }
+        try (var restoring = Service.start(setup, "replay-restore-" + size, replay(topic, size), setup.serviceJvm())) {
+            double ready = restoring.awaitReady(Duration.ofMinutes(30));
+            var restored = restoring.get("/admin/snapshot");
+            if (!restored.contains("\"source\":\"restored\"")) {
+                throw new IllegalStateException("The second instance restored no snapshot: " + restored);
+            }
+            boolean sameDigest = digest(restoring.get("/admin/digest")).equals(digest(rebuilt.get("/admin/digest")));
+            Bench.log("Restore of %,d events: ready after %.2f s; snapshot %s", size, ready, restored);
+            return new Restore(ready, number(restored, "bytes"), number(restored, "accounts"), sameDigest);
+        }
+    }
+
+    private static String digest(String body) {
+        int at = body.indexOf("\"digest\":\"") + 10;
+        return body.substring(at, body.indexOf('"', at));
+    }
+
+    private static long number(String body, String field) {
+        var matcher = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(body);
+        if (!matcher.find()) {
+            throw new IllegalStateException("No " + field + " in " + body);
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** Replay mode on {@code topic}, with snapshots of its own topic. */
     static Map<String, String> replay(String topic) {
-        return Map.of("LEDGER_MODE", "replay", "LEDGER_TOPIC", topic);
+        return Map.of("LEDGER_MODE", "replay", "LEDGER_TOPIC", topic, "LEDGER_SNAPSHOT_TOPIC", topic + "-snapshots");
+    }
+
+    /** As {@link #replay}, with a snapshot written once caught up on a topic of {@code size} events, however small. */
+    private static Map<String, String> replay(String topic, long size) {
+        var environment = new java.util.HashMap<>(replay(topic));
+        environment.put("LEDGER_SNAPSHOT_INTERVAL", Long.toString(Math.min(1_000_000, size / 2)));
+        return environment;
     }
 }

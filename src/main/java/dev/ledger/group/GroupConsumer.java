@@ -20,6 +20,7 @@ import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
+    /** The connection every batch's transaction runs on, kept between batches; null until needed or after it failed. */
+    private SqlConnection connection;
     private Thread thread;
     private long nextPositioning = System.nanoTime();
     private long nextRepublish = System.nanoTime();
@@ -175,6 +178,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         clientMetrics.close();
         consumer.close(Duration.ofSeconds(5));
+        closeConnection();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -361,7 +365,34 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             spans.forEach(RecordTracing::end);
         } catch (RuntimeException e) {
             spans.forEach(span -> RecordTracing.fail(span, e));
+            rollback();
             throw e;
+        }
+    }
+
+    private SqlConnection connection() {
+        if (connection == null) {
+            connection = store.connect().await().atMost(DATABASE);
+        }
+        return connection;
+    }
+
+    /** Leaves no transaction open after a failure: a connection that cannot even roll back is given up. */
+    private void rollback() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            store.rollback(connection).await().atMost(DATABASE);
+        } catch (RuntimeException e) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            connection.close().subscribe().with(closed -> { }, failure -> { });
+            connection = null;
         }
     }
 
@@ -369,7 +400,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var events = reads.stream().filter(read -> read.event() != null).toList();
         var partitions = new HashSet<Integer>();
         reads.forEach(read -> partitions.add(read.record().partition()));
-        var state = store.load(config.topic(), partitions, ids(events, Ids.ACCOUNTS), ids(events, Ids.TRANSFERS),
+        var connection = connection();
+        var state = store.load(connection, config.topic(), partitions, ids(events, Ids.ACCOUNTS), ids(events, Ids.TRANSFERS),
                         ids(events, Ids.COMMANDS), ids(events, Ids.FOLLOW_UPS))
                 .await().atMost(DATABASE);
         var decisions = new ArrayList<Decision>(events.size());
@@ -415,7 +447,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             Uni.join().all(copies).andFailFast().await().atMost(DATABASE);
         }
         var nextOffsets = offsets(reads, true);
-        store.write(config.topic(), state, new BatchChanges(decidedFollowUps, seenFollowUps, offsets(reads, false),
+        store.write(connection, config.topic(), state, new BatchChanges(decidedFollowUps, seenFollowUps, offsets(reads, false),
                         nextOffsets, PgNotifications.packed(announcements)))
                 .await().atMost(DATABASE);
 

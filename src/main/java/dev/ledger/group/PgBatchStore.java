@@ -8,9 +8,11 @@ import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -24,14 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * Group mode's writes, by hand-written statements: a batch's rows are read with one query per
  * table and written with one multi-row statement per table, all in one transaction with the
- * partitions' next offsets. The statements of a load, and those of a write, are pipelined on their
- * connection, so a batch costs a few round trips whatever its size (see BENCHMARKS.md).
+ * partitions' next offsets. The transaction runs on a connection the consumer keeps, and its
+ * statements are pipelined: {@code BEGIN} and the reads go out together, then the writes and
+ * {@code COMMIT}, so a batch costs two round trips whatever its size, with no pool in between
+ * (see BENCHMARKS.md).
  */
 @ApplicationScoped
 public class PgBatchStore {
@@ -64,18 +67,30 @@ public class PgBatchStore {
 
     /** Another consumer already applied part of the batch (a zombie after a rebalance): nothing was written. */
     public static final class StaleBatchException extends RuntimeException {
-        StaleBatchException(Set<Integer> partitions) {
-            super("partitions " + partitions + " were applied past this batch by another consumer", null, false, false);
+        StaleBatchException(String message) {
+            super(message, null, false, false);
         }
     }
 
+    /** What {@code ledger_advance_offsets} raises for a stale batch (migration V6). */
+    private static final String STALE_BATCH = "LG001";
+    /** What PostgreSQL answers every statement after a failed one in the same transaction. */
+    private static final String TRANSACTION_ABORTED = "25P02";
+
+    /** A connection for one consumer to keep: its batches' transactions run on it, one after the other. */
+    public Uni<SqlConnection> connect() {
+        return pools.get().getConnection();
+    }
+
     /**
-     * The rows a batch reads, and the newest event time applied on its partitions. The five queries
-     * go out together on one connection, which pipelines them: one round trip instead of five.
+     * Begins a batch's transaction on {@code connection} and reads the rows the batch needs, and the
+     * newest event time applied on its partitions: {@code BEGIN} and the five queries go out
+     * together, pipelined, in one round trip. End it with {@link #write}, or {@link #rollback}.
      */
-    public Uni<BatchState> load(String topic, Set<Integer> partitions, Set<String> accountIds, Set<String> transferIds,
-                                Set<String> commandIds, Set<String> followUpIds) {
-        return pools.get().withConnection(connection -> Uni.combine().all().unis(
+    public Uni<BatchState> load(SqlConnection connection, String topic, Set<Integer> partitions, Set<String> accountIds,
+                                Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
+        return Uni.combine().all().unis(
+                        connection.query("begin").execute(),
                         select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
                                 accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
                                         row.getLong(4)), Account::accountId),
@@ -90,8 +105,13 @@ public class PgBatchStore {
                                 BatchState.Dated::value),
                         newestEventTimes(connection, topic, partitions))
                 .asTuple()
-                .map(rows -> new BatchState(rows.getItem1(), rows.getItem2(), rows.getItem3(), rows.getItem4(), rows.getItem5(),
-                        retention)));
+                .map(rows -> new BatchState(rows.getItem2(), rows.getItem3(), rows.getItem4(), rows.getItem5(), rows.getItem6(),
+                        retention));
+    }
+
+    /** Ends a transaction {@link #load} began and {@link #write} did not end (harmless when none is open). */
+    public Uni<Void> rollback(SqlConnection connection) {
+        return connection.query("rollback").execute().replaceWithVoid();
     }
 
     private static Uni<Map<Integer, Long>> newestEventTimes(SqlClient client, String topic, Set<Integer> partitions) {
@@ -155,14 +175,14 @@ public class PgBatchStore {
     }
 
     /**
-     * Writes a batch's changes, outbox and offsets in one transaction; notifications go out on
-     * commit. The statements are sent together and the connection pipelines them, in this order,
-     * so the transaction costs a couple of round trips whatever its size. The offsets go first and
-     * only forward: if another consumer already recorded a partition past this batch's start, the
-     * transaction is rolled back with {@link StaleBatchException}.
+     * Writes a batch's changes, outbox and offsets, and commits the transaction {@link #load}
+     * began; notifications go out on commit. The statements and {@code COMMIT} are sent together
+     * and the connection pipelines them, in this order: one round trip whatever the batch's size.
+     * The offsets go first and only forward: if another consumer already recorded a partition past
+     * this batch's start, the transaction is rolled back with {@link StaleBatchException}.
      */
-    public Uni<Void> write(String topic, BatchState state, BatchChanges changes) {
-        return pools.get().withTransaction(tx -> Uni.combine().all().unis(List.of(
+    public Uni<Void> write(SqlConnection tx, String topic, BatchState state, BatchChanges changes) {
+        return pipelined(List.of(
                         advanceOffsets(tx, topic, changes, state.newestMicros),
                         upsertAccounts(tx, state.changedAccounts.values()),
                         upsertTransfers(tx, state.changedTransfers.values()),
@@ -179,8 +199,26 @@ public class PgBatchStore {
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
                                 changes.notifications().isEmpty(), arrays(strings(changes.notifications()))),
                         deleteExpired(tx, "commands", state.horizons()),
-                        deleteExpired(tx, "applied_follow_ups", state.horizons())))
-                .discardItems());
+                        deleteExpired(tx, "applied_follow_ups", state.horizons()),
+                        tx.query("commit").execute().replaceWithVoid()));
+    }
+
+    /**
+     * Waits for every statement sent, in order, in one transaction, and fails with the first that
+     * failed: the statements after it fail only because the transaction was aborted, and the
+     * {@code COMMIT} then rolls it back. The stale-batch check fails as {@link StaleBatchException}.
+     */
+    private static Uni<Void> pipelined(List<Uni<Void>> statements) {
+        var outcomes = statements.stream().map(statement -> statement.map(done -> (Throwable) null).onFailure().recoverWithItem(failure -> failure)).toList();
+        return Uni.combine().all().unis(outcomes).with(Throwable.class, failures -> failures.stream()
+                        .filter(failure -> failure != null && !TRANSACTION_ABORTED.equals(sqlState(failure)))
+                        .findFirst())
+                .flatMap(failure -> failure.isEmpty() ? Uni.createFrom().voidItem() : Uni.createFrom().failure(
+                        STALE_BATCH.equals(sqlState(failure.get())) ? new StaleBatchException(failure.get().getMessage()) : failure.get()));
+    }
+
+    private static String sqlState(Throwable failure) {
+        return failure instanceof PgException refused ? refused.getSqlState() : null;
     }
 
     /**
@@ -199,7 +237,12 @@ public class PgBatchStore {
                 partitions.length == 0, arrays(partitions, oldestKept));
     }
 
-    /** Also records each partition's newest event time, by which the next batch expires idempotency records. */
+    /**
+     * Goes first in the transaction, and only forward: if another consumer already recorded a
+     * partition past this batch's start, {@code ledger_advance_offsets} raises {@link #STALE_BATCH}
+     * and the transaction is rolled back. Also records each partition's newest event time, by which
+     * the next batch expires idempotency records.
+     */
     private static Uni<Void> advanceOffsets(SqlClient tx, String topic, BatchChanges changes, Map<Integer, Long> newestMicros) {
         var partitions = changes.nextOffsets().keySet().toArray(Integer[]::new);
         var next = new Long[partitions.length];
@@ -210,25 +253,8 @@ public class PgBatchStore {
             first[i] = changes.firstOffsets().get(partitions[i]);
             newest[i] = newestMicros.get(partitions[i]);
         }
-        return tx.preparedQuery("insert into partition_offsets (topic, partition, next_offset, newest_event_micros) "
-                        + "select $4, p, n, t from unnest($1::int4[], $2::int8[], $5::int8[]) as batch(p, n, t) "
-                        + "on conflict (topic, partition) do update set next_offset = excluded.next_offset, "
-                        + "newest_event_micros = coalesce(excluded.newest_event_micros, partition_offsets.newest_event_micros) "
-                        + "where partition_offsets.next_offset <= "
-                        + "(select f from unnest($1::int4[], $3::int8[]) as starts(sp, f) where sp = excluded.partition) "
-                        + "returning partition")
-                .execute(arrays(partitions, next, first).addValue(topic).addValue(newest))
-                .map(rows -> {
-                    var advanced = new HashSet<Integer>();
-                    rows.forEach(row -> advanced.add(row.getInteger(0)));
-                    var stale = new TreeSet<>(changes.nextOffsets().keySet());
-                    stale.removeAll(advanced);
-                    if (!stale.isEmpty()) {
-                        throw new StaleBatchException(stale);
-                    }
-                    return advanced;
-                })
-                .replaceWithVoid();
+        return run(tx, "select ledger_advance_offsets($1, $2, $3, $4, $5)", partitions.length == 0,
+                Tuple.of(topic).addValue(partitions).addValue(next).addValue(first).addValue(newest));
     }
 
     private static Uni<Void> upsertAccounts(SqlClient tx, Collection<Account> accounts) {

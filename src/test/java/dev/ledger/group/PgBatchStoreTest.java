@@ -3,6 +3,7 @@ package dev.ledger.group;
 import static dev.ledger.LedgerClient.account;
 import static dev.ledger.LedgerClient.openWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.SQLException;
@@ -21,6 +22,7 @@ import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.group.PgBatchStore.BatchChanges;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -64,6 +66,9 @@ class PgBatchStoreTest {
         concurrentDebitAndCredit(false);
     }
 
+    private record Write(SqlConnection connection, BatchState batch) {
+    }
+
     private void concurrentDebitAndCredit(boolean creditFirst) throws SQLException {
         var from = openWith(100, "EUR");
         var to = openWith(0, "EUR");
@@ -73,16 +78,22 @@ class PgBatchStoreTest {
         var credit = new LedgerEvent(transferId + "/" + from + "/credit", to, debit.commandId(), Instant.now(), null, null,
                 new Payload.TransferCreditRequested(transferId, from, 30, "EUR"));
         // Both batches read before either writes.
-        var debitBatch = store.load(NO_TOPIC, Set.of(0), Set.of(from), Set.of(transferId), Set.of(debit.commandId()), Set.of())
+        var debitConnection = store.connect().await().indefinitely();
+        var creditConnection = store.connect().await().indefinitely();
+        var debitBatch = store.load(debitConnection, NO_TOPIC, Set.of(0), Set.of(from), Set.of(transferId), Set.of(debit.commandId()), Set.of())
                 .await().indefinitely();
-        var creditBatch = store.load(NO_TOPIC, Set.of(1), Set.of(to), Set.of(transferId), Set.of(credit.commandId()),
+        var creditBatch = store.load(creditConnection, NO_TOPIC, Set.of(1), Set.of(to), Set.of(transferId), Set.of(credit.commandId()),
                 Set.of(credit.eventId())).await().indefinitely();
         debitBatch.beginEvent(0, debit.timestamp());
         Ledger.apply(debitBatch, debit).writeTo(debitBatch);
         creditBatch.beginEvent(1, credit.timestamp());
         Ledger.apply(creditBatch, credit).writeTo(creditBatch);
-        for (var batch : creditFirst ? List.of(creditBatch, debitBatch) : List.of(debitBatch, creditBatch)) {
-            store.write(NO_TOPIC, batch, new BatchChanges(List.of(), Set.of(), Map.of(), Map.of(), List.of())).await().indefinitely();
+        var debitWrite = new Write(debitConnection, debitBatch);
+        var creditWrite = new Write(creditConnection, creditBatch);
+        for (var write : creditFirst ? List.of(creditWrite, debitWrite) : List.of(debitWrite, creditWrite)) {
+            store.write(write.connection(), NO_TOPIC, write.batch(), new BatchChanges(List.of(), Set.of(), Map.of(), Map.of(), List.of()))
+                    .await().indefinitely();
+            write.connection().closeAndAwait();
         }
 
         try (var connection = PostgresResource.connect();
@@ -96,5 +107,44 @@ class PgBatchStoreTest {
         }
         account(from).body("balance", equalTo(70));
         account(to).body("balance", equalTo(30));
+    }
+
+    /**
+     * A zombie's batch: another consumer recorded the partition past this batch's first offset
+     * while it was being decided. Its whole transaction is refused, the check failing in SQL since
+     * COMMIT is sent with the statements, and none of its changes is written.
+     */
+    @Test
+    void aBatchStartingBehindTheRecordedOffsetIsRefusedAndWritesNothing() throws SQLException {
+        var id = openWith(100, "EUR");
+        var deposit = new LedgerEvent(UUID.randomUUID().toString(), id, UUID.randomUUID().toString(), Instant.now(), null, null,
+                new Payload.DepositRequested(50, null));
+        var winner = store.connect().await().indefinitely();
+        var zombie = store.connect().await().indefinitely();
+        try {
+            var winnerBatch = store.load(winner, NO_TOPIC, Set.of(2), Set.of(), Set.of(), Set.of(), Set.of()).await().indefinitely();
+            var zombieBatch = store.load(zombie, NO_TOPIC, Set.of(2), Set.of(id), Set.of(), Set.of(deposit.commandId()), Set.of())
+                    .await().indefinitely();
+            store.write(winner, NO_TOPIC, winnerBatch, new BatchChanges(List.of(), Set.of(), Map.of(2, 0L), Map.of(2, 10L), List.of()))
+                    .await().indefinitely();
+            zombieBatch.beginEvent(2, deposit.timestamp());
+            Ledger.apply(zombieBatch, deposit).writeTo(zombieBatch);
+
+            assertThatThrownBy(() -> store.write(zombie, NO_TOPIC, zombieBatch,
+                            new BatchChanges(List.of(), Set.of(), Map.of(2, 5L), Map.of(2, 6L), List.of())).await().indefinitely())
+                    .isInstanceOf(PgBatchStore.StaleBatchException.class)
+                    .hasMessageContaining("{2}");
+        } finally {
+            winner.closeAndAwait();
+            zombie.closeAndAwait();
+        }
+        account(id).body("balance", equalTo(100));
+        try (var connection = PostgresResource.connect();
+                var query = connection.prepareStatement("select next_offset from partition_offsets where topic = ? and partition = 2")) {
+            query.setString(1, NO_TOPIC);
+            var row = query.executeQuery();
+            assertThat(row.next()).isTrue();
+            assertThat(row.getLong(1)).isEqualTo(10L);
+        }
     }
 }

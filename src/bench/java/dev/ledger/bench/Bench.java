@@ -95,7 +95,8 @@ public final class Bench {
                         Long.parseLong(property("bench.rest.accounts", "10000")), ints(property("bench.rest.rates", "200,1000")),
                         Duration.ofSeconds(Long.parseLong(property("bench.rest.seconds", "30"))),
                         property("bench.rest.sweep", "none").equals("none") ? List.of() : ints(property("bench.rest.sweep", "none")),
-                        Duration.ofSeconds(Long.parseLong(property("bench.rest.sweep.seconds", "10")))));
+                        Duration.ofSeconds(Long.parseLong(property("bench.rest.sweep.seconds", "10"))),
+                        List.of(property("bench.rest.modes", "replay,group").split(","))));
             }
             if (scenarios.contains("memory")) {
                 scenario(figures, "memory", given, setups, setup -> HeapPerAccount.run(setup,

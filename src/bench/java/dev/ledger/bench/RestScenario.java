@@ -29,14 +29,15 @@ final class RestScenario {
     /**
      * @param rates the rates measured for {@code duration} each, with their percentiles in the table
      * @param sweep the rates tried, in increasing order, for {@code sweepDuration} each, until p99 passes 50 ms
+     * @param modes the modes measured, each on an instance of its own
      */
     static List<Figure> run(Bench.Setup setup, long accounts, List<Integer> rates, Duration duration, List<Integer> sweep,
-                            Duration sweepDuration) {
+                            Duration sweepDuration, List<String> modes) {
         var topic = setup.topic("rest");
         // Accounts with money in them, so that withdrawals and transfers mostly succeed.
         EventGenerator.fill(setup.bootstrap(), topic, accounts * 3, accounts);
         var figures = new ArrayList<Figure>();
-        for (var mode : List.of("replay", "group")) {
+        for (var mode : modes) {
             var environment = new HashMap<String, String>(Map.of("LEDGER_MODE", mode, "LEDGER_TOPIC", topic));
             if (mode.equals("group")) {
                 environment.putAll(setup.databases().environment(setup.databases().create("bench_" + setup.run() + "_rest")));

@@ -2,6 +2,7 @@ package dev.ledger.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /** The service's own settings; each also reads from the environment variable in its Javadoc. */
@@ -75,6 +76,17 @@ public interface LedgerConfig {
          */
         @WithDefault("10s")
         Duration followUpRetry();
+
+        /**
+         * {@code LEDGER_GROUP_CONSUMERS}: consumers per instance, each a member of the group with a
+         * thread, a database connection and partitions of its own. A batch is a serial cycle of
+         * reading, deciding and writing; two consumers keep both the CPU and PostgreSQL busy where
+         * one leaves each idle while the other works (BENCHMARKS.md). More than the topic's
+         * partitions divided by the instances leaves some idle.
+         */
+        @WithDefault("2")
+        @Min(1)
+        int consumers();
     }
 
     interface Replay {

@@ -22,7 +22,7 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Group mode's consumer: instances share one consumer group, and each applies the batches of its
- * partitions into PostgreSQL, one transaction per batch that also records where each partition
+ * Group mode's consumer: instances share one consumer group, and each of their consumers (see
+ * {@code LEDGER_GROUP_CONSUMERS}) applies the batches of its partitions into PostgreSQL, one transaction per batch that also records where each partition
  * resumes. A partition is read only once it has been positioned at those recorded offsets, so a
  * crash or rebalance at any point neither loses nor repeats an event; offsets committed to Kafka
  * only feed lag monitoring.
@@ -59,10 +59,11 @@ import org.jboss.logging.Logger;
  * until the one record is found; the records before it are applied, and the partition is held
  * at it and tried again with backoff, while the other partitions go on.
  */
-@ApplicationScoped
+@Dependent
 public class GroupConsumer implements ConsumerRebalanceListener {
 
     private static final Logger LOG = Logger.getLogger(GroupConsumer.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration DATABASE = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -150,7 +151,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         applying.clear();
         consumer.subscribe(List.of(config.topic()), this);
         running = true;
-        thread = new Thread(this::run, "ledger-group");
+        thread = new Thread(this::run, "ledger-group-" + THREADS.incrementAndGet());
         thread.start();
     }
 

@@ -7,6 +7,9 @@ import dev.ledger.pipeline.StalledPartitions;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Group mode: instances share a consumer group and apply each event once, into the PostgreSQL they share. */
@@ -17,7 +20,9 @@ public class GroupMode implements LedgerMode {
     /** How often an instance looks which partitions the others hold back. */
     private static final long STALLS_REFRESH_MS = 1_000;
 
-    private final GroupConsumer consumer;
+    private final Instance<GroupConsumer> newConsumer;
+    private final int consumerCount;
+    private final List<GroupConsumer> consumers = new ArrayList<>();
     private final PgNotifications notifications;
     private final PgLedgerQueries queries;
     private final PgBatchStore store;
@@ -26,9 +31,10 @@ public class GroupMode implements LedgerMode {
     private final String topic;
     private long stallsTimer = -1;
 
-    GroupMode(GroupConsumer consumer, PgNotifications notifications, PgLedgerQueries queries, PgBatchStore store,
+    GroupMode(Instance<GroupConsumer> newConsumer, PgNotifications notifications, PgLedgerQueries queries, PgBatchStore store,
               StalledPartitions stalled, Vertx vertx, LedgerConfig config) {
-        this.consumer = consumer;
+        this.newConsumer = newConsumer;
+        this.consumerCount = config.group().consumers();
         this.notifications = notifications;
         this.queries = queries;
         this.store = store;
@@ -40,7 +46,11 @@ public class GroupMode implements LedgerMode {
     @Override
     public void start(int partitions) {
         notifications.start();
-        consumer.start();
+        for (int i = 0; i < consumerCount; i++) {
+            var consumer = newConsumer.get();
+            consumers.add(consumer);
+            consumer.start();
+        }
         // A mutation for a partition another instance holds back would wait there: this one answers 503 too.
         // While the database is away the last answer stands; the consumer reports that outage itself.
         stallsTimer = vertx.setPeriodic(STALLS_REFRESH_MS, tick -> store.stalled(topic).subscribe().with(
@@ -53,17 +63,24 @@ public class GroupMode implements LedgerMode {
             vertx.cancelTimer(stallsTimer);
         }
         try {
-            consumer.stop();
+            for (var consumer : consumers) {
+                consumer.stop();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         notifications.stop();
     }
 
-    /** PostgreSQL serves reads and is as current as the group: ready while this consumer runs. */
+    /** PostgreSQL serves reads and is as current as the group: ready while this instance's consumers run. */
     @Override
     public Readiness readiness() {
-        return new Readiness(consumer.running(), Map.of());
+        return new Readiness(!consumers.isEmpty() && consumers.stream().allMatch(GroupConsumer::running), Map.of());
+    }
+
+    /** This instance's consumers, once started. */
+    List<GroupConsumer> consumers() {
+        return List.copyOf(consumers);
     }
 
     @Override

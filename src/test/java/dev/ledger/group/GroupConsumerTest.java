@@ -49,6 +49,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -71,6 +72,8 @@ class GroupConsumerTest {
             overrides.put(channel + "max.block.ms", "500");
             overrides.put(channel + "delivery.timeout.ms", "1000");
             overrides.put(channel + "request.timeout.ms", "500");
+            // One consumer in the instance under test, next to which each test starts its own.
+            overrides.put("ledger.group.consumers", "1");
             return overrides;
         }
     }
@@ -98,6 +101,8 @@ class GroupConsumerTest {
     @Inject
     LedgerQueries queries;
     @Inject
+    dev.ledger.group.GroupMode mode;
+    /** The instance's one consumer. */
     GroupConsumer running;
     @Inject
     RecordTracing tracing;
@@ -105,6 +110,11 @@ class GroupConsumerTest {
     @Inject
     @Channel("ledger-unreachable")
     MutinyEmitter<byte[]> unreachableBroker;
+
+    @BeforeEach
+    void findTheRunningConsumer() {
+        running = mode.consumers().get(0);
+    }
 
     private GroupConsumer anotherConsumer() {
         return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, deadLetters, metrics, stalled, tracing);

@@ -96,9 +96,10 @@ public class PgBatchStore {
                                         row.getLong(4)), Account::accountId),
                         select(connection, "select " + TRANSFER_COLUMNS + " from transfers where transfer_id = any($1)", transferIds,
                                 PgBatchStore::transfer, BatchState.TransferKey::of),
-                        select(connection, "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
-                                + "transfer_snapshot, event_partition, event_micros from commands where command_id = any($1)", commandIds,
-                                row -> new BatchState.Dated<>(command(row), row.getInteger(7), row.getLong(8)),
+                        select(connection, "select " + CommandRows.COLUMNS + ", c.event_partition, c.event_micros from "
+                                        + CommandRows.FROM + " where c.command_id = any($1)", commandIds,
+                                row -> new BatchState.Dated<>(CommandRows.result(row), row.getInteger(CommandRows.COUNT),
+                                        row.getLong(CommandRows.COUNT + 1)),
                                 dated -> dated.value().commandId()),
                         select(connection, "select event_id, event_partition, event_micros from applied_follow_ups where event_id = any($1)",
                                 followUpIds, row -> new BatchState.Dated<>(row.getString(0), row.getInteger(1), row.getLong(2)),
@@ -145,8 +146,8 @@ public class PgBatchStore {
 
     /** The stored results of these commands, those that exist. */
     public Uni<Collection<CommandResult>> commands(Set<String> commandIds) {
-        return select(pools.get(), "select command_id, account_id, idempotency_key, request_hash, rejection, account_snapshot, "
-                + "transfer_snapshot from commands where command_id = any($1)", commandIds, PgBatchStore::command, CommandResult::commandId)
+        return select(pools.get(), "select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c.command_id = any($1)",
+                commandIds, CommandRows::result, CommandResult::commandId)
                 .map(Map::values);
     }
 
@@ -167,11 +168,6 @@ public class PgBatchStore {
         return new Transfer(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
                 TransferStatus.valueOf(row.getString(5)), reason == null ? null : Rejection.valueOf(reason), row.getBoolean(7),
                 row.getString(8));
-    }
-
-    static CommandResult command(Row row) {
-        return JsonColumns.toResult(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6));
     }
 
     /**
@@ -306,25 +302,45 @@ public class PgBatchStore {
      */
     private static Uni<Void> insertCommands(SqlClient tx, Collection<BatchState.Dated<CommandResult>> dated) {
         var commands = dated.stream().map(BatchState.Dated::value).toList();
-        return run(tx, "insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, "
-                        + "account_snapshot, transfer_snapshot, event_partition, event_micros) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-                        + "$8::int4[], $9::int8[]) "
+        var accounts = commands.stream().map(CommandRows::account).toList();
+        var transfers = commands.stream().map(CommandRows::transfer).toList();
+        return run(tx, "insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, balance, version, "
+                        + "transfer_id, transfer_to, transfer_amount, transfer_currency, transfer_status, transfer_reason, "
+                        + "transfer_requested, transfer_reference, event_partition, event_micros) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], "
+                        + "$8::text[], $9::text[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::text[], "
+                        + "$16::int4[], $17::int8[]) "
                         + "on conflict (command_id) do update set account_id = excluded.account_id, "
                         + "idempotency_key = excluded.idempotency_key, request_hash = excluded.request_hash, "
-                        + "rejection = excluded.rejection, account_snapshot = excluded.account_snapshot, "
-                        + "transfer_snapshot = excluded.transfer_snapshot, applied_at = now(), "
-                        + "event_partition = excluded.event_partition, event_micros = excluded.event_micros",
+                        + "rejection = excluded.rejection, balance = excluded.balance, version = excluded.version, "
+                        + "transfer_id = excluded.transfer_id, transfer_to = excluded.transfer_to, "
+                        + "transfer_amount = excluded.transfer_amount, transfer_currency = excluded.transfer_currency, "
+                        + "transfer_status = excluded.transfer_status, transfer_reason = excluded.transfer_reason, "
+                        + "transfer_requested = excluded.transfer_requested, transfer_reference = excluded.transfer_reference, "
+                        + "applied_at = now(), event_partition = excluded.event_partition, event_micros = excluded.event_micros",
                 commands.isEmpty(), arrays(
                         strings(commands.stream().map(CommandResult::commandId).toList()),
                         strings(commands.stream().map(CommandResult::accountId).toList()),
                         strings(commands.stream().map(CommandResult::idempotencyKey).toList()),
                         strings(commands.stream().map(CommandResult::requestHash).toList()),
                         strings(commands.stream().map(command -> name(command.rejection())).toList()),
-                        strings(commands.stream().map(command -> JsonColumns.write(command.account())).toList()),
-                        strings(commands.stream().map(command -> JsonColumns.write(command.transfer())).toList()),
+                        accounts.stream().map(account -> account == null ? null : account.balance()).toArray(Long[]::new),
+                        accounts.stream().map(account -> account == null ? null : account.version()).toArray(Long[]::new),
+                        transferColumn(transfers, Transfer::transferId),
+                        transferColumn(transfers, Transfer::to),
+                        transfers.stream().map(transfer -> transfer == null ? null : transfer.amount()).toArray(Long[]::new),
+                        transferColumn(transfers, Transfer::currency),
+                        transferColumn(transfers, transfer -> transfer.status().name()),
+                        transferColumn(transfers, transfer -> name(transfer.reason())),
+                        transfers.stream().map(transfer -> transfer == null ? null : transfer.requested()).toArray(Boolean[]::new),
+                        transferColumn(transfers, Transfer::reference),
                         dated.stream().map(BatchState.Dated::partition).toArray(Integer[]::new),
                         dated.stream().map(BatchState.Dated::eventMicros).toArray(Long[]::new)));
+    }
+
+    /** One text column of the commands' transfers, null for a command without one. */
+    private static String[] transferColumn(List<Transfer> transfers, Function<Transfer, String> column) {
+        return transfers.stream().map(transfer -> transfer == null ? null : column.apply(transfer)).toArray(String[]::new);
     }
 
     private static Uni<Void> insertAppliedFollowUps(SqlClient tx, Collection<BatchState.Dated<String>> followUps) {

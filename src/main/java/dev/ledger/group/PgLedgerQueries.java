@@ -71,13 +71,13 @@ public class PgLedgerQueries implements LedgerQueries {
     @Override
     public Uni<Optional<CommandResult>> findCommand(String commandId) {
         return Panache.withSession(() -> CommandEntity.<CommandEntity>findById(commandId))
-                .map(entity -> Optional.ofNullable(entity).map(JsonColumns::toResult));
+                .map(entity -> Optional.ofNullable(entity).map(CommandRows::result));
     }
 
     @Override
     public Uni<Optional<CommandResult>> findByIdempotencyKey(String idempotencyKey) {
         return Panache.withSession(() -> CommandEntity.<CommandEntity>find("idempotencyKey", idempotencyKey).firstResult())
-                .map(entity -> Optional.ofNullable((CommandEntity) entity).map(JsonColumns::toResult));
+                .map(entity -> Optional.ofNullable((CommandEntity) entity).map(CommandRows::result));
     }
 
     /**

@@ -105,10 +105,6 @@ class NativeSourcesTest {
         // Events: the payloads and the envelope around them (dev.ledger.pipeline.EventCodec).
         roots.addAll(permitted(Payload.class));
         roots.add(load("dev.ledger.pipeline.EventCodec$Envelope"));
-        // Group mode's command results, kept as JSON text in PostgreSQL and sent through NOTIFY (JsonColumns).
-        roots.add(dev.ledger.domain.Account.class);
-        roots.add(dev.ledger.domain.Transfer.class);
-        roots.add(dev.ledger.domain.CommandResult.class);
         // Replay mode's snapshot manifests, on the snapshot topic (ReplaySnapshots).
         roots.add(dev.ledger.replay.SnapshotManifest.class);
         // The API's bodies, requests and answers, and its problems: every public record of dev.ledger.rest

@@ -39,9 +39,4 @@ final class JsonColumns {
         return new CommandResult(commandId, accountId, idempotencyKey, requestHash,
                 rejection == null ? null : Rejection.valueOf(rejection), read(account, Account.class), read(transfer, Transfer.class));
     }
-
-    static CommandResult toResult(CommandEntity entity) {
-        return toResult(entity.commandId, entity.accountId, entity.idempotencyKey, entity.requestHash, entity.rejection,
-                entity.accountSnapshot, entity.transferSnapshot);
-    }
 }

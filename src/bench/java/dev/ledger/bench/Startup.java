@@ -1,6 +1,7 @@
 package dev.ledger.bench;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.Map;
  * group mode, an empty database: the start-up gate the architecture names. Each mode is started
  * several times, each on a topic (and database) of its own, and the median is reported. On JDK 25
  * and later, again with an AOT cache (JEP 483/515) made by one training start in group mode, as a
- * container image built with it would start.
+ * container image built with it would start: from the aot-jar packaging, since the JVM caches only
+ * the classes of its own class path, and the fast-jar loads the application's with a loader of its own.
  */
 final class Startup {
 
@@ -22,17 +24,22 @@ final class Startup {
     private Startup() {
     }
 
-    static List<Figure> run(Bench.Setup setup, int runs) {
+    /** @param aotJar the aot-jar packaging of the service, for the AOT cache variant */
+    static List<Figure> run(Bench.Setup setup, int runs, Path aotJar) {
         var figures = new ArrayList<Figure>();
         for (var mode : List.of("replay", "group")) {
             figures.add(measure(setup, mode, runs, setup.serviceJvm(), ""));
         }
         if (Runtime.version().feature() >= 25) {
-            var cache = train(setup);
+            if (!Files.isRegularFile(aotJar)) {
+                throw new IllegalStateException(aotJar + " is missing: ./mvnw -Pbench verify packages it (execution bench-aot-jar)");
+            }
+            var aot = setup.withJar(aotJar);
+            var cache = train(aot);
             var jvm = new ArrayList<>(setup.serviceJvm());
             jvm.add("-XX:AOTCache=" + cache);
             for (var mode : List.of("replay", "group")) {
-                figures.add(measure(setup, mode, runs, jvm, ", AOT cache"));
+                figures.add(measure(aot, mode, runs, jvm, ", AOT cache"));
             }
         }
         return figures;

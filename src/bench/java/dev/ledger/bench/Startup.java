@@ -47,19 +47,23 @@ final class Startup {
 
     private static Figure measure(Bench.Setup setup, String mode, int runs, List<String> jvm, String variant) {
         var seconds = new double[runs];
+        var cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
             var label = (mode + variant.replaceAll("[^A-Za-z]", "-") + "-" + i).toLowerCase(java.util.Locale.ROOT);
             try (var service = Service.start(setup, "startup-" + label, environment(setup, mode, label), jvm)) {
                 seconds[i] = service.awaitReady(Duration.ofMinutes(2));
+                cpu[i] = service.cpuSeconds();
             }
-            Bench.log("Start-up, %s mode%s, run %d: ready after %.2f s", mode, variant, i + 1, seconds[i]);
+            Bench.log("Start-up, %s mode%s, run %d: ready after %.2f s, %.2f CPU s", mode, variant, i + 1, seconds[i], cpu[i]);
         }
         Arrays.sort(seconds);
+        Arrays.sort(cpu);
         double median = seconds[runs / 2];
+        // The CPU time to ready: what a loaded machine changes least, where the wall time may double.
         return Figure.compared(Figure.format("Start-up, %s mode%s, empty topic%s: median of %d", mode, variant,
                         mode.equals("group") ? " and database" : "", runs), Figure.seconds(median),
-                Figure.format("target %.1f s; Java %s; fastest %.2f s, slowest %.2f s", TARGET_SECONDS, Runtime.version().feature(),
-                        seconds[0], seconds[runs - 1]),
+                Figure.format("target %.1f s; Java %s; fastest %.2f s, slowest %.2f s; CPU to ready %.2f s (median)",
+                        TARGET_SECONDS, Runtime.version().feature(), seconds[0], seconds[runs - 1], cpu[runs / 2]),
                 median / TARGET_SECONDS, Figure.format("<= %.1f s", TARGET_SECONDS), median <= TARGET_SECONDS);
     }
 

@@ -41,6 +41,11 @@ public final class Bench {
         String topic(String name) {
             return "bench-" + run + "-" + name;
         }
+
+        /** The same, with instances started from another packaging of the service. */
+        Setup withJar(Path other) {
+            return new Setup(bootstrap, other, work, databases, serviceJvm, run, profile);
+        }
     }
 
     private Bench() {
@@ -74,7 +79,8 @@ public final class Bench {
             long accounts = Long.parseLong(property("bench.accounts", "100000"));
             if (scenarios.contains("startup")) {
                 scenario(figures, "startup", given, setups, setup -> Startup.run(setup,
-                        Integer.parseInt(property("bench.startup.runs", "5"))));
+                        Integer.parseInt(property("bench.startup.runs", "5")),
+                        Path.of(property("bench.aot.jar", "target/quarkus-app-aot/quarkus-run.jar"))));
             }
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,

@@ -75,6 +75,12 @@ final class Service implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time the instance has used so far, all its threads, user and system. */
+    double cpuSeconds() {
+        return process.info().totalCpuDuration().orElseThrow(
+                () -> new IllegalStateException("This system does not report a process's CPU time")).toNanos() / 1e9;
+    }
+
     /** Polls {@code /q/health/ready} every 50 ms; returns the seconds from process start to the first 200. */
     double awaitReady(Duration timeout) {
         var request = HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();

@@ -14,8 +14,8 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * Turns PostgreSQL on or off by {@code ledger.mode} ({@code LEDGER_MODE}) when the application starts.
- * The datasource, Hibernate Reactive and Flyway are built into the application in both modes, and each
- * has an {@code active} setting read at run time: replay mode turns all three off, so it creates no
+ * The datasource and Flyway are built into the application in both modes, and each has an
+ * {@code active} setting read at run time: replay mode turns both off, so it creates no
  * connection pool, migrates nothing and its datasource health checks check nothing. Group mode
  * migrates the schema at startup.
  */
@@ -36,7 +36,6 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
 
     private static final Map<String, String> REPLAY = Map.of(
             "quarkus.datasource.active", "false",
-            "quarkus.hibernate-orm.active", "false",
             "quarkus.flyway.active", "false",
             "quarkus.flyway.migrate-at-start", "false");
 
@@ -49,7 +48,6 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
         // set) as defaults of the packaged application, and only a higher source replaces them.
         Map<String, String> group = new HashMap<>(Map.of(
                 "quarkus.datasource.active", "true",
-                "quarkus.hibernate-orm.active", "true",
                 "quarkus.flyway.active", "true",
                 "quarkus.flyway.migrate-at-start", "true"));
         // The documented settings name the reactive URL only; Flyway migrates over JDBC, at the same address.

@@ -39,16 +39,6 @@ final class CommandRows {
                 transfer);
     }
 
-    static CommandResult result(CommandEntity entity) {
-        var account = entity.balance == null ? null
-                : new Account(entity.accountId, entity.account.owner, entity.account.currency, entity.balance, entity.version);
-        var transfer = entity.transferId == null ? null : new Transfer(entity.transferId, entity.accountId, entity.transferTo,
-                entity.transferAmount, entity.transferCurrency, TransferStatus.valueOf(entity.transferStatus),
-                rejection(entity.transferReason), entity.transferRequested, entity.transferReference);
-        return new CommandResult(entity.commandId, entity.accountId, entity.idempotencyKey, entity.requestHash,
-                rejection(entity.rejection), account, transfer);
-    }
-
     /** The account a result holds, checked to be the command's own: only its balance and version are stored. */
     static Account account(CommandResult result) {
         var account = result.account();

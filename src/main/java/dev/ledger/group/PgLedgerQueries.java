@@ -7,9 +7,10 @@ import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.Transfers;
 import dev.ledger.pipeline.LedgerQueries;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Group mode's reads: every instance reads the same PostgreSQL, so a change applied anywhere is seen everywhere. */
 @ApplicationScoped
@@ -28,6 +30,8 @@ public class PgLedgerQueries implements LedgerQueries {
     private final Instance<Pool> pools;
     private final String topic;
     private static final int DIGEST_FETCH = 1000;
+    /** What {@link #account(Row)} reads, in its order. */
+    private static final String ACCOUNT_COLUMNS = "account_id, owner, currency, balance, version";
 
     PgLedgerQueries(Instance<Pool> pools, LedgerConfig config) {
         this.pools = pools;
@@ -36,15 +40,21 @@ public class PgLedgerQueries implements LedgerQueries {
 
     @Override
     public Uni<Optional<Account>> findAccount(String accountId) {
-        return Panache.withSession(() -> AccountEntity.<AccountEntity>findById(accountId))
-                .map(entity -> Optional.ofNullable(entity).map(AccountEntity::toAccount));
+        return pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id = $1")
+                .execute(Tuple.of(accountId))
+                .map(rows -> first(rows, PgLedgerQueries::account));
     }
 
+    /** In the database's collation, as the {@code after} bound compares: each page continues where the last one ended. */
     @Override
     public Uni<List<Account>> listAccounts(String after, int limit) {
-        return Panache.withSession(() -> AccountEntity.<AccountEntity>find("accountId > ?1 order by accountId", after == null ? "" : after)
-                        .page(0, limit).list())
-                .map(entities -> entities.stream().map(AccountEntity::toAccount).toList());
+        return pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id > $1 order by account_id limit $2")
+                .execute(Tuple.of(after == null ? "" : after, limit))
+                .map(rows -> {
+                    var found = new ArrayList<Account>();
+                    rows.forEach(row -> found.add(account(row)));
+                    return found;
+                });
     }
 
     @Override
@@ -70,14 +80,29 @@ public class PgLedgerQueries implements LedgerQueries {
 
     @Override
     public Uni<Optional<CommandResult>> findCommand(String commandId) {
-        return Panache.withSession(() -> CommandEntity.<CommandEntity>findById(commandId))
-                .map(entity -> Optional.ofNullable(entity).map(CommandRows::result));
+        return command("command_id", commandId);
     }
 
     @Override
     public Uni<Optional<CommandResult>> findByIdempotencyKey(String idempotencyKey) {
-        return Panache.withSession(() -> CommandEntity.<CommandEntity>find("idempotencyKey", idempotencyKey).firstResult())
-                .map(entity -> Optional.ofNullable((CommandEntity) entity).map(CommandRows::result));
+        return command("idempotency_key", idempotencyKey);
+    }
+
+    /** The command whose {@code column} holds {@code value}: the command id, or the idempotency key (unique while kept). */
+    private Uni<Optional<CommandResult>> command(String column, String value) {
+        return pools.get().preparedQuery("select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c." + column
+                        + " = $1 limit 1")
+                .execute(Tuple.of(value))
+                .map(rows -> first(rows, CommandRows::result));
+    }
+
+    private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
+        var found = rows.iterator();
+        return found.hasNext() ? Optional.of(read.apply(found.next())) : Optional.empty();
+    }
+
+    private static Account account(Row row) {
+        return new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4));
     }
 
     /**

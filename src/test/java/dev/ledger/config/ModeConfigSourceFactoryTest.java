@@ -20,7 +20,6 @@ class ModeConfigSourceFactoryTest {
         SmallRyeConfig config = configWith(Map.of());
 
         assertThat(value(config, "quarkus.datasource.active")).isEqualTo("false");
-        assertThat(value(config, "quarkus.hibernate-orm.active")).isEqualTo("false");
         assertThat(value(config, "quarkus.flyway.active")).isEqualTo("false");
         assertThat(value(config, "quarkus.flyway.migrate-at-start")).isEqualTo("false");
     }
@@ -49,7 +48,6 @@ class ModeConfigSourceFactoryTest {
 
         // Said explicitly: the packaged application holds replay's values as recorded build-time defaults.
         assertThat(value(config, "quarkus.datasource.active")).isEqualTo("true");
-        assertThat(value(config, "quarkus.hibernate-orm.active")).isEqualTo("true");
         assertThat(value(config, "quarkus.flyway.active")).isEqualTo("true");
         assertThat(value(config, "quarkus.flyway.migrate-at-start")).isEqualTo("true");
         assertThat(value(config, "quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://db.example:5433/ledger");

@@ -96,11 +96,17 @@ final class ReplayRebuild {
     }
 
     private static String digest(String body) {
-        int at = body.indexOf("\"digest\":\"") + 10;
+        return text(body, "digest");
+    }
+
+    /** A text field of a JSON body. */
+    static String text(String body, String field) {
+        int at = body.indexOf("\"" + field + "\":\"") + field.length() + 4;
         return body.substring(at, body.indexOf('"', at));
     }
 
-    private static long number(String body, String field) {
+    /** A whole-number field of a JSON body. */
+    static long number(String body, String field) {
         var matcher = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(body);
         if (!matcher.find()) {
             throw new IllegalStateException("No " + field + " in " + body);

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * Scenario 2b: a replay instance writes a snapshot of {@code accounts} accounts while it applies
  * events as fast as it can, and the rate at which it applies during the write is compared with its
- * rate before and after, in the same run. The instance catches up on the openings, then a burst of
- * requests encoded ahead is sent at once, faster than it applies them, so that it works through a
- * backlog all along; its snapshot interval makes it cut a snapshot a fifth of the way in.
+ * rate before and after, in the same run. A burst of requests, encoded ahead, is sent at once while
+ * the instance replays the openings, faster than it applies them, so that once ready it works
+ * through a backlog all along; its snapshot interval makes it cut a snapshot a fifth of the way
+ * into the burst. The rate outside the write counts only time after the burst was sent.
  */
 final class SnapshotUnderLoad {
 
@@ -36,15 +37,19 @@ final class SnapshotUnderLoad {
         var environment = new java.util.HashMap<>(ReplayRebuild.replay(topic));
         environment.put("LEDGER_SNAPSHOT_INTERVAL", Long.toString(opened.events() + requests.size() / 5));
         try (var service = Service.start(setup, "snapshot-load", environment, setup.serviceJvm())) {
-            service.awaitReady(Duration.ofMinutes(10));
-            var samples = new ArrayList<Sample>();
+            // Sent while the instance replays the openings, so that the producer is done, or nearly, before the
+            // instance applies the burst: its rate is then the instance's alone.
+            long[] sent = {Long.MAX_VALUE};
             var sender = new Thread(() -> {
                 try (var producer = EventGenerator.producer(setup.bootstrap())) {
                     requests.forEach(producer::send);
                 }
+                sent[0] = System.nanoTime();
             }, "bench-burst");
-            long began = System.nanoTime();
             sender.start();
+            service.awaitReady(Duration.ofMinutes(10));
+            var samples = new ArrayList<Sample>();
+            long began = System.nanoTime();
             long written = -1;
             String snapshot = "";
             long deadline = began + Duration.ofMinutes(20).toNanos();
@@ -66,17 +71,19 @@ final class SnapshotUnderLoad {
             }
             // The cut's time, on this machine's clock, in this JVM's nanoseconds.
             long cut = System.nanoTime() + Duration.between(Instant.now(), Instant.parse(ReplayRebuild.text(snapshot, "takenAt"))).toNanos();
-            long loaded = samples.stream().filter(s -> s.applied() > opened.events()).findFirst().orElseThrow().nanos();
+            // Before the cut, only while the producer no longer competes for the cores, if at all.
+            long quiet = Math.min(Math.max(began, sent[0]), cut);
             long done = samples.get(samples.size() - 1).nanos();
-            double before = rate(samples, loaded, cut);
+            double before = quiet < cut ? rate(samples, quiet, cut) : Double.NaN;
             double during = rate(samples, cut, written);
             double after = rate(samples, written, done);
-            double outside = (applied(samples, loaded, cut) + applied(samples, written, done)) / ((cut - loaded + done - written) / 1e9);
+            double outside = (applied(samples, quiet, cut) + applied(samples, written, done)) / ((cut - quiet + done - written) / 1e9);
             double slowdown = 1 - during / outside;
             long bytes = ReplayRebuild.number(snapshot, "bytes");
             long snapshotAccounts = ReplayRebuild.number(snapshot, "accounts");
-            Bench.log("Snapshot under load: cut %.1f s into the burst, written %.1f s later; events/s before %,.0f, during %,.0f, after %,.0f;"
-                            + " %s", (cut - began) / 1e9, (written - cut) / 1e9, before, during, after, snapshot);
+            Bench.log("Snapshot under load: burst sent %.1f s after ready, cut %.1f s after ready, written %.1f s later, all applied %.1f s"
+                            + " after ready; events/s before %,.0f, during %,.0f, after %,.0f; %s", (sent[0] - began) / 1e9, (cut - began) / 1e9,
+                    (written - cut) / 1e9, (done - began) / 1e9, before, during, after, snapshot);
             var figures = new ArrayList<Figure>();
             figures.add(Figure.info(Figure.format("Snapshot of %,d accounts written while applying %,d events", snapshotAccounts,
                             requests.size()), Figure.format("%s (%,d bytes, %.0f bytes/account)", Figure.seconds((written - cut) / 1e9),

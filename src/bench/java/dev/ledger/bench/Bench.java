@@ -83,7 +83,7 @@ public final class Bench {
             if (scenarios.contains("snapshot")) {
                 scenario(figures, "snapshot", given, setups, setup -> SnapshotUnderLoad.run(setup,
                         Long.parseLong(property("bench.snapshot.accounts", "1000000")),
-                        Long.parseLong(property("bench.snapshot.load", "2000000"))));
+                        Long.parseLong(property("bench.snapshot.load", "3000000"))));
             }
             if (scenarios.contains("group")) {
                 scenario(figures, "group", given, setups, setup -> GroupApply.run(setup,

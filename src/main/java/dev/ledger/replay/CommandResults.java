@@ -133,7 +133,7 @@ final class CommandResults {
     /** Fills {@code row} with {@code stored} when it has a compact form (see {@link RestoredResults.Row}). */
     private boolean compact(Stored stored, ToIntFunction<String> accountIndex, RestoredResults.Row row) {
         row.account = accountIndex.applyAsInt(stored.accountId);
-        if (stored.text != null || row.account < 0) {
+        if (stored.text != null || row.account < 0 || stored.version > Integer.MAX_VALUE) {
             return false;
         }
         row.idempotencyKey = null;

@@ -47,7 +47,7 @@ final class RestoredResults {
     private final long[] micros;
     /** The balance an account command left; for a transfer command, its row in the transfer columns. */
     private final long[] balance;
-    private final long[] version;
+    private final int[] version;
     private final int[] account;
     private final int[] partition;
     /** The rejection's ordinal plus one (0: applied), and whether an account or a transfer was left. */
@@ -77,7 +77,8 @@ final class RestoredResults {
     private RestoredResults(Builder built) {
         accountIds = built.accountIds;
         size = built.size;
-        // The builder's arrays as they are, sized by the snapshot's count: copying them to size would cost a copy of the lot.
+        // The builder's arrays as they are, sized by the snapshot's count: copying them to size would cost a copy of the
+        // lot. Those of transfers and keys grew by doubling: trimmed, they take up to half less.
         idHigh = built.idHigh;
         idLow = built.idLow;
         micros = built.micros;
@@ -87,19 +88,20 @@ final class RestoredResults {
         partition = built.partition;
         flags = built.flags;
         keyed = built.keyed;
-        transferHigh = built.transferHigh;
-        transferLow = built.transferLow;
-        amount = built.amount;
-        to = built.to;
-        prefix = built.prefix;
-        transferInfo = built.transferInfo;
-        reference = built.reference;
+        int transfers = built.transfers;
+        transferHigh = Arrays.copyOf(built.transferHigh, transfers);
+        transferLow = Arrays.copyOf(built.transferLow, transfers);
+        amount = Arrays.copyOf(built.amount, transfers);
+        to = Arrays.copyOf(built.to, transfers);
+        prefix = Arrays.copyOf(built.prefix, transfers);
+        transferInfo = Arrays.copyOf(built.transferInfo, transfers);
+        reference = Arrays.copyOf(built.reference, transfers);
         prefixes = new String[built.prefixes.size()];
         built.prefixes.forEach((text, index) -> prefixes[index] = text);
-        keys = built.keys;
-        hashes = built.hashes;
-        keyedRow = built.keyedRow;
         int keyedCount = built.keyedCount;
+        keys = Arrays.copyOf(built.keys, keyedCount);
+        hashes = Arrays.copyOf(built.hashes, keyedCount * HASH_BYTES);
+        keyedRow = Arrays.copyOf(built.keyedRow, keyedCount);
         byId = new int[tableSize(size)];
         byKey = new int[tableSize(keyedCount)];
         idSuperseded = new long[(size + 63) / 64];
@@ -115,9 +117,13 @@ final class RestoredResults {
         }
     }
 
-    /** Load factor at most a half: a miss (most lookups of a restored instance's live commands) ends soon. */
+    /**
+     * A power of two, filled to at most 0.6: a miss (the rules look up every new command, which a
+     * restored instance finds in none of these) ends after about four probes in one or two cache lines.
+     */
     private static int tableSize(int entries) {
-        return Integer.highestOneBit(Math.max(1, entries) * 2 - 1) * 2;
+        long least = Math.max(2, (entries * 5L + 2) / 3);
+        return Integer.highestOneBit((int) least - 1) << 1;
     }
 
     /** A later row with the same id replaces an earlier one (a cut may give a row twice); so does a later one of the same key. */
@@ -334,7 +340,7 @@ final class RestoredResults {
         private long[] idLow;
         private long[] micros;
         private long[] balance;
-        private long[] version;
+        private int[] version;
         private int[] account;
         private int[] partition;
         private byte[] flags;
@@ -361,7 +367,7 @@ final class RestoredResults {
             idLow = new long[capacity];
             micros = new long[capacity];
             balance = new long[capacity];
-            version = new long[capacity];
+            version = new int[capacity];
             account = new int[capacity];
             partition = new int[capacity];
             flags = new byte[capacity];
@@ -387,7 +393,7 @@ final class RestoredResults {
             micros[i] = row.eventMicros;
             account[i] = row.account;
             partition[i] = row.partition;
-            version[i] = row.version;
+            version[i] = (int) row.version;
             int bits = row.rejection == null ? 0 : row.rejection.ordinal() + 1;
             if (row.accountLeft) {
                 bits |= ACCOUNT;

@@ -59,7 +59,7 @@ public final class Bench {
                     written.accounts(), written.seconds(), written.perSecond(), written.endOffsets());
             return;
         }
-        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "startup,replay,group,catch-up,rest,memory").split(",")));
+        var scenarios = Set.copyOf(Arrays.asList(property("bench.scenarios", "startup,replay,snapshot,group,catch-up,rest,memory").split(",")));
         var jar = Path.of(property("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -Pbench verify, which packages it first");
@@ -85,6 +85,11 @@ public final class Bench {
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,
                         longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startupOnEmptyTopic(setup)));
+            }
+            if (scenarios.contains("snapshot")) {
+                scenario(figures, "snapshot", given, setups, setup -> SnapshotUnderLoad.run(setup,
+                        Long.parseLong(property("bench.snapshot.accounts", "1000000")),
+                        Long.parseLong(property("bench.snapshot.load", "3000000"))));
             }
             if (scenarios.contains("group")) {
                 scenario(figures, "group", given, setups, setup -> GroupApply.run(setup,

@@ -10,6 +10,7 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.EventCodec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -112,12 +113,9 @@ public final class EventGenerator {
         }
     }
 
-    /** Writes {@code events} events (a follow-up may add one or two more) over {@code accounts} accounts. */
-    public Written write(String bootstrap, String topic, long events, long accounts) {
-        long began = System.nanoTime();
-        var failure = new AtomicReference<Exception>();
-        long written = 0;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+    /** The generator's producer: idempotent, large batches. */
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
@@ -126,14 +124,27 @@ public final class EventGenerator {
                 // A broker sharing a loaded machine with the harness may stall for a while: wait, rather than fail the run.
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000),
-                new StringSerializer(), new ByteArraySerializer())) {
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes {@code events} events (a follow-up may add one or two more) over {@code accounts} accounts. */
+    public Written write(String bootstrap, String topic, long events, long accounts) {
+        long began = System.nanoTime();
+        var failure = new AtomicReference<Exception>();
+        long written = 0;
+        try (var producer = producer(bootstrap)) {
             producer.partitionsFor(topic);
+            Sink sink = (key, value) -> producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
             long opened = Math.min(accounts, events);
             for (long i = 0; i < opened; i++) {
-                written += send(producer, topic, open(accountId(i)), failure);
+                written += send(sink, open(accountId(i)));
             }
             while (written < events) {
-                written += send(producer, topic, nextRequest(opened), failure);
+                written += send(sink, nextRequest(opened));
             }
             producer.flush();
             if (failure.get() != null) {
@@ -144,21 +155,35 @@ public final class EventGenerator {
         }
     }
 
+    /**
+     * The next {@code events} requests (a follow-up may add one or two more) on the {@code accounts}
+     * this generator opened with {@link #write}, encoded ahead: sent later as one burst, they reach a
+     * topic faster than deciding them here would let them.
+     */
+    public List<ProducerRecord<String, byte[]>> encodeRequests(String topic, long events, long accounts) {
+        var records = new ArrayList<ProducerRecord<String, byte[]>>();
+        while (records.size() < events) {
+            send((key, value) -> records.add(new ProducerRecord<>(topic, key, value)), nextRequest(accounts));
+        }
+        return records;
+    }
+
+    /** Where {@link #send} puts an encoded event: its key and value. */
+    @FunctionalInterface
+    private interface Sink {
+        void accept(String key, byte[] value);
+    }
+
     /** Applies the event and its follow-ups as the service would, and sends them all; returns how many. */
-    private int send(KafkaProducer<String, byte[]> producer, String topic, LedgerEvent event,
-                     AtomicReference<Exception> failure) {
+    private int send(Sink sink, LedgerEvent event) {
         var decision = Ledger.apply(state, event);
         decision.writeTo(state);
-        producer.send(new ProducerRecord<>(topic, event.accountId(), codec.encode(event)), (metadata, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        sink.accept(event.accountId(), codec.encode(event));
         int sent = 1;
         for (var followUp : decision.followUps()) {
             followUps++;
             if (mix.followUps()) {
-                sent += send(producer, topic, followUp, failure);
+                sent += send(sink, followUp);
             } else {
                 // Decided, not applied: the service applies the backlog's requests before their credits, as
                 // this state does. A refused credit's refund is the one follow-up a follow-up decides.

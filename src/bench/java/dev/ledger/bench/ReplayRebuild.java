@@ -60,12 +60,16 @@ final class ReplayRebuild {
                             restore.bytes(), (double) restore.bytes() / restore.accounts(), restore.sameDigest() ? "equal" : "DIFFERENT"),
                     Figure.format("full rebuild %s; both less the empty-topic start", Figure.seconds(ready)), restoreRatio,
                     "<= 0.1, same digest", restoreRatio <= 0.1 && restore.sameDigest()));
+            figures.add(Figure.info(Figure.format("Replay %,d: heap after full GC, restored instance", written.events()),
+                    Figure.format("%,d MB (%.0f bytes/event less than rebuilt)", restore.heapRestored() >> 20,
+                            (double) (restore.heapRebuilt() - restore.heapRestored()) / written.events()),
+                    Figure.format("rebuilt instance %,d MB, same state", restore.heapRebuilt() >> 20)));
         }
         return figures;
     }
 
     /** What a second instance did, restoring the snapshot the first wrote once caught up. */
-    record Restore(double ready, long bytes, long accounts, boolean sameDigest) {
+    record Restore(double ready, long bytes, long accounts, boolean sameDigest, long heapRebuilt, long heapRestored) {
     }
 
     /**
@@ -91,16 +95,24 @@ final class ReplayRebuild {
             }
             boolean sameDigest = digest(restoring.get("/admin/digest")).equals(digest(rebuilt.get("/admin/digest")));
             Bench.log("Restore of %,d events: ready after %.2f s; snapshot %s", size, ready, restored);
-            return new Restore(ready, number(restored, "bytes"), number(restored, "accounts"), sameDigest);
+            // The same state both ways: what the heap holds differently is the restored command results' compact form.
+            return new Restore(ready, number(restored, "bytes"), number(restored, "accounts"), sameDigest, rebuilt.heapUsedAfterFullGc(),
+                    restoring.heapUsedAfterFullGc());
         }
     }
 
     private static String digest(String body) {
-        int at = body.indexOf("\"digest\":\"") + 10;
+        return text(body, "digest");
+    }
+
+    /** A text field of a JSON body. */
+    static String text(String body, String field) {
+        int at = body.indexOf("\"" + field + "\":\"") + field.length() + 4;
         return body.substring(at, body.indexOf('"', at));
     }
 
-    private static long number(String body, String field) {
+    /** A whole-number field of a JSON body. */
+    static long number(String body, String field) {
         var matcher = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(body);
         if (!matcher.find()) {
             throw new IllegalStateException("No " + field + " in " + body);

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.IntToLongFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Every command's result within the idempotency retention (idempotent retries and
@@ -29,6 +31,10 @@ final class CommandResults {
     private final Function<String, Optional<Account>> accounts;
     /** The cut a snapshot is reading, or null. */
     private volatile AtCut<CommandKey, Stored> cut;
+    /** What the newest snapshot restored, looked up when the live maps miss. */
+    private volatile RestoredResults restored = RestoredResults.NONE;
+    /** The restored results the live ones had superseded when the cut began. */
+    private long[] restoredSupersededAtCut;
 
     /** @param accounts the current accounts, from which a stored balance and version become an account again */
     CommandResults(Function<String, Optional<Account>> accounts) {
@@ -48,9 +54,14 @@ final class CommandResults {
         if (reading != null) {
             reading.keep(stored, byId.get(stored));
         }
+        // Live first, then the restored one superseded: a reader meanwhile finds one or the other.
         byId.put(stored, stored);
+        if (stored.text == null) {
+            restored.supersede(stored.high, stored.low);
+        }
         if (stored instanceof Keyed keyed) {
             byIdempotencyKey.put(keyed.idempotencyKey, keyed);
+            restored.supersede(keyed.idempotencyKey);
         }
         return stored;
     }
@@ -71,10 +82,22 @@ final class CommandResults {
     void clear() {
         byId.clear();
         byIdempotencyKey.clear();
+        restored = RestoredResults.NONE;
+    }
+
+    /** Takes the results a snapshot restored, before consumption starts; live ones are stored beside them. */
+    void restore(RestoredResults results) {
+        restored = results;
+    }
+
+    /** Called as the horizon of {@code partition} moves: its restored results from before {@code horizon} have expired. */
+    void expireRestored(int partition, long horizon) {
+        restored.expire(partition, horizon);
     }
 
     /** From now until {@link #endCut}, changes keep what the results were, for {@link #forEachAtCut}. */
     void beginCut() {
+        restoredSupersededAtCut = restored.supersededAtCut();
         cut = new AtCut<>();
     }
 
@@ -82,14 +105,72 @@ final class CommandResults {
         cut = null;
     }
 
-    /** Every result as it was when {@link #beginCut} was called (one changed meanwhile may come twice). */
-    void forEachAtCut(AtCutConsumer action) {
-        cut.forEach(byId, (key, stored) -> action.accept(result(stored), stored.partition, stored.eventMicros));
+    /**
+     * Every result as it was when {@link #beginCut} was called (one changed meanwhile may come twice):
+     * in compact form where it has one, else as it was put.
+     *
+     * @param horizonAtCut per partition, the horizon of the idempotency retention at the cut
+     * @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold
+     */
+    void forEachAtCut(IntToLongFunction horizonAtCut, ToIntFunction<String> accountIndex, AtCutConsumer action) {
+        var row = new RestoredResults.Row();
+        cut.forEach(byId, (key, stored) -> {
+            if (compact(stored, accountIndex, row)) {
+                action.compact(row);
+            } else {
+                action.asPut(result(stored), stored.partition, stored.eventMicros);
+            }
+        });
+        restored.forEachAtCut(restoredSupersededAtCut, horizonAtCut, accountIndex, action::compact);
     }
 
-    @FunctionalInterface
     interface AtCutConsumer {
-        void accept(CommandResult result, int partition, long eventMicros);
+        void compact(RestoredResults.Row row);
+
+        void asPut(CommandResult result, int partition, long eventMicros);
+    }
+
+    /** Fills {@code row} with {@code stored} when it has a compact form (see {@link RestoredResults.Row}). */
+    private boolean compact(Stored stored, ToIntFunction<String> accountIndex, RestoredResults.Row row) {
+        row.account = accountIndex.applyAsInt(stored.accountId);
+        if (stored.text != null || row.account < 0 || stored.version > Integer.MAX_VALUE) {
+            return false;
+        }
+        row.idempotencyKey = null;
+        if (stored instanceof Keyed keyed) {
+            if (!(keyed.requestHash instanceof byte[] hash) || hash.length != RestoredResults.HASH_BYTES) {
+                return false;
+            }
+            row.idempotencyKey = keyed.idempotencyKey;
+            System.arraycopy(hash, 0, row.requestHash, 0, hash.length);
+        }
+        var transfer = stored.transfer;
+        row.transferLeft = transfer != null;
+        if (transfer != null) {
+            var id = transfer.transferId();
+            var uuid = id.length() < 36 ? null : CommandKey.canonicalUuid(id.substring(id.length() - 36));
+            row.to = accountIndex.applyAsInt(transfer.to());
+            if (uuid == null || row.to < 0 || !transfer.from().equals(stored.accountId) || !transfer.requested()
+                    || !Objects.equals(transfer.currency(), accounts.apply(stored.accountId).map(Account::currency).orElse(null))) {
+                return false;
+            }
+            row.transferPrefix = id.substring(0, id.length() - 36);
+            row.transferHigh = uuid.getMostSignificantBits();
+            row.transferLow = uuid.getLeastSignificantBits();
+            row.amount = transfer.amount();
+            row.status = transfer.status();
+            row.reason = transfer.reason();
+            row.reference = transfer.reference();
+        }
+        row.idHigh = stored.high;
+        row.idLow = stored.low;
+        row.partition = stored.partition;
+        row.eventMicros = stored.eventMicros;
+        row.rejection = stored.rejection;
+        row.accountLeft = stored.version > 0;
+        row.balance = stored.balance;
+        row.version = stored.version;
+        return true;
     }
 
     /**
@@ -107,12 +188,18 @@ final class CommandResults {
     }
 
     Optional<CommandResult> get(String commandId) {
-        return Optional.ofNullable(byId.get(new CommandKey(commandId))).map(this::result);
+        var key = new CommandKey(commandId);
+        var live = byId.get(key);
+        if (live != null) {
+            return Optional.of(result(live));
+        }
+        return key.text == null ? restored.get(key.high, key.low, accounts) : Optional.empty();
     }
 
     /** The command last applied with this Idempotency-Key, on whichever account. */
     Optional<CommandResult> byIdempotencyKey(String idempotencyKey) {
-        return Optional.ofNullable(byIdempotencyKey.get(idempotencyKey)).map(this::result);
+        var live = byIdempotencyKey.get(idempotencyKey);
+        return live != null ? Optional.of(result(live)) : restored.byIdempotencyKey(idempotencyKey, accounts);
     }
 
     private CommandResult result(Stored stored) {

@@ -280,7 +280,7 @@ final class ReplaySnapshots implements AutoCloseable {
             // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
             state.writeBatch(() -> {
                 try {
-                    pending.addAll(SnapshotFormat.read(in, state));
+                    pending.addAll(SnapshotFormat.read(in, state, manifest.commands()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

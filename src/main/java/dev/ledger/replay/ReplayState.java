@@ -32,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Replay mode's state, in memory. One thread writes (the replay consumer, a batch at a time under
@@ -98,6 +99,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
             current.newestMicros = currentMicros;
         }
         long horizon = retention.horizon(current.newestMicros);
+        commands.expireRestored(current.partition, horizon);
         for (Expiring oldest; (oldest = current.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
             current.byTime.poll();
             expire(oldest);
@@ -197,6 +199,12 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     void restoreCommand(CommandResult command, int partition, long eventMicros) {
         clocks.computeIfAbsent(partition, EventClock::new).byTime.add(commands.put(command, partition, eventMicros));
+    }
+
+    /** The command results a snapshot held in compact form; the clocks are restored already. */
+    void restoreCommands(RestoredResults results) {
+        commands.restore(results);
+        clocks.forEach((partition, clock) -> commands.expireRestored(partition, retention.horizon(clock.newestMicros)));
     }
 
     void restoreFollowUp(String eventId, int partition, long eventMicros) {
@@ -336,8 +344,10 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         cut.transfers.forEach(transfers, (id, sameId) -> sameId.forEach(action));
     }
 
-    void forEachCommandAtCut(CommandResults.AtCutConsumer action) {
-        commands.forEachAtCut(action);
+    /** @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold */
+    void forEachCommandAtCut(Cut cut, ToIntFunction<String> accountIndex, CommandResults.AtCutConsumer action) {
+        commands.forEachAtCut(partition -> retention.horizon(cut.newestMicros.getOrDefault(partition, Long.MIN_VALUE)),
+                accountIndex, action);
     }
 
     void forEachFollowUpAtCut(Cut cut, Consumer<AppliedFollowUp> action) {

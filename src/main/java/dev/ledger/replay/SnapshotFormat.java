@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -24,11 +26,26 @@ import java.util.function.Consumer;
  * partitions' newest event times, accounts, transfers, command results, applied follow-ups,
  * pending follow-ups. Strings are modified UTF-8 ({@link DataOutput#writeUTF}), which carries any
  * UTF-16 text, lone surrogates included, exactly.
+ *
+ * <p>Command results, by far the most entries (every command within the retention), come each
+ * after a tag: {@value #COMPACT} in {@link RestoredResults.Row}'s form, restored into
+ * {@link RestoredResults} as they are read (ids as 16 bytes, accounts as their index in the
+ * accounts section, numbers as variable-length integers, the event time as its distance from the
+ * partition's newest); {@value #AS_PUT} for any other, field by field; {@value #END} ends them.
  */
 final class SnapshotFormat {
 
     /** Raised whenever the body changes: an older or newer body is ignored, and the topic replayed. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+
+    private static final int END = 0;
+    private static final int COMPACT = 1;
+    private static final int AS_PUT = 2;
+    private static final int ACCOUNT_LEFT = 1 << 4;
+    private static final int TRANSFER_LEFT = 1 << 5;
+    private static final int KEYED = 1 << 6;
+    private static final Rejection[] REJECTIONS = Rejection.values();
+    private static final TransferStatus[] STATUSES = TransferStatus.values();
 
     private SnapshotFormat() {
     }
@@ -48,16 +65,14 @@ final class SnapshotFormat {
         }
         writer.end();
         var digest = new StateDigest();
+        var accountIndex = new HashMap<String, Integer>();
         long accounts = writer.each(sink -> state.forEachAccountAtCut(cut, account -> sink.accept(() -> {
             writeAccount(out, account);
             digest.add(account);
+            accountIndex.put(account.accountId(), accountIndex.size());
         })));
         long transfers = writer.each(sink -> state.forEachTransferAtCut(cut, transfer -> sink.accept(() -> writeTransfer(out, transfer))));
-        long commands = writer.each(sink -> state.forEachCommandAtCut((result, partition, micros) -> sink.accept(() -> {
-            writeCommand(out, result);
-            out.writeInt(partition);
-            out.writeLong(micros);
-        })));
+        long commands = writeCommands(state, cut, accountIndex, out);
         long followUps = writer.each(sink -> state.forEachFollowUpAtCut(cut, applied -> sink.accept(() -> {
             out.writeUTF(applied.eventId());
             out.writeInt(applied.partition());
@@ -72,21 +87,43 @@ final class SnapshotFormat {
         return new Counts(accounts, transfers, commands, followUps, pending.size(), digest.hex());
     }
 
-    /** Reads a body into an empty {@code state}; returns the pending follow-ups, for the consumer's own list. */
-    static List<PendingFollowUps.Entry> read(DataInput in, ReplayState state) throws IOException {
+    /**
+     * Reads a body into an empty {@code state}; returns the pending follow-ups, for the consumer's own list.
+     *
+     * @param commands how many command results the snapshot holds, to size their columns
+     */
+    static List<PendingFollowUps.Entry> read(DataInput in, ReplayState state, long commands) throws IOException {
+        var newest = new HashMap<Integer, Long>();
         while (in.readBoolean()) {
-            state.restoreClock(in.readInt(), in.readLong());
+            int partition = in.readInt();
+            long micros = in.readLong();
+            newest.put(partition, micros);
+            state.restoreClock(partition, micros);
         }
+        var accountIds = new ArrayList<String>();
         while (in.readBoolean()) {
-            state.putAccount(new Account(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
+            var accountId = in.readUTF();
+            accountIds.add(accountId);
+            state.putAccount(new Account(accountId, in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
         }
         while (in.readBoolean()) {
             state.putTransfer(readTransfer(in));
         }
-        while (in.readBoolean()) {
-            var result = readCommand(in, state);
-            state.restoreCommand(result, in.readInt(), in.readLong());
+        var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), (int) Math.min(commands, Integer.MAX_VALUE - 8));
+        var row = new RestoredResults.Row();
+        var prefixes = new ArrayList<String>();
+        for (int tag; (tag = in.readUnsignedByte()) != END; ) {
+            if (tag == COMPACT) {
+                readCompact(in, row, newest, prefixes, accountIds.size());
+                compact.add(row);
+            } else if (tag == AS_PUT) {
+                var result = readCommand(in, state);
+                state.restoreCommand(result, in.readInt(), in.readLong());
+            } else {
+                throw new IOException("unknown command result tag " + tag);
+            }
         }
+        state.restoreCommands(compact.build());
         while (in.readBoolean()) {
             state.restoreFollowUp(in.readUTF(), in.readInt(), in.readLong());
         }
@@ -120,6 +157,156 @@ final class SnapshotFormat {
     private static Transfer readTransfer(DataInput in) throws IOException {
         return new Transfer(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), readNullable(in),
                 TransferStatus.valueOf(in.readUTF()), rejection(readNullable(in)), in.readBoolean(), readNullable(in));
+    }
+
+    /** The command results at the cut, each compact where it can be; returns how many. */
+    private static long writeCommands(ReplayState state, ReplayState.Cut cut, Map<String, Integer> accountIndex, DataOutput out)
+            throws IOException {
+        long[] count = {0};
+        var prefixes = new HashMap<String, Integer>();
+        try {
+            state.forEachCommandAtCut(cut, accountId -> accountIndex.getOrDefault(accountId, -1), new CommandResults.AtCutConsumer() {
+                @Override
+                public void compact(RestoredResults.Row row) {
+                    try {
+                        out.writeByte(COMPACT);
+                        writeCompact(out, row, cut.newestMicros.getOrDefault(row.partition, Long.MIN_VALUE), prefixes);
+                        count[0]++;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void asPut(CommandResult result, int partition, long eventMicros) {
+                    try {
+                        out.writeByte(AS_PUT);
+                        writeCommand(out, result);
+                        out.writeInt(partition);
+                        out.writeLong(eventMicros);
+                        count[0]++;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.writeByte(END);
+        return count[0];
+    }
+
+    /** @param newestMicros the newest event time of the row's partition at the cut: the row's time is written as its distance */
+    private static void writeCompact(DataOutput out, RestoredResults.Row row, long newestMicros, Map<String, Integer> prefixes)
+            throws IOException {
+        out.writeLong(row.idHigh);
+        out.writeLong(row.idLow);
+        writeVarLong(out, row.account);
+        writeVarLong(out, row.partition);
+        writeVarLong(out, zigzag(newestMicros - row.eventMicros));
+        int flags = (row.rejection == null ? 0 : row.rejection.ordinal() + 1) | (row.accountLeft ? ACCOUNT_LEFT : 0)
+                | (row.transferLeft ? TRANSFER_LEFT : 0) | (row.idempotencyKey != null ? KEYED : 0);
+        out.writeByte(flags);
+        if (row.accountLeft) {
+            writeVarLong(out, row.balance);
+            writeVarLong(out, row.version);
+        }
+        if (row.transferLeft) {
+            // A prefix is written where it is first used, and named by its index after that.
+            Integer known = prefixes.get(row.transferPrefix);
+            writeVarLong(out, known == null ? prefixes.size() : known);
+            if (known == null) {
+                out.writeUTF(row.transferPrefix);
+                prefixes.put(row.transferPrefix, prefixes.size());
+            }
+            out.writeLong(row.transferHigh);
+            out.writeLong(row.transferLow);
+            writeVarLong(out, row.to);
+            writeVarLong(out, row.amount);
+            out.writeByte(row.status.ordinal());
+            out.writeByte(row.reason == null ? 0 : row.reason.ordinal() + 1);
+            writeNullable(out, row.reference);
+        }
+        if (row.idempotencyKey != null) {
+            out.writeUTF(row.idempotencyKey);
+            out.write(row.requestHash);
+        }
+    }
+
+    private static void readCompact(DataInput in, RestoredResults.Row row, Map<Integer, Long> newest, List<String> prefixes,
+                                    int accounts) throws IOException {
+        row.idHigh = in.readLong();
+        row.idLow = in.readLong();
+        row.account = index(readVarLong(in), accounts);
+        row.partition = (int) readVarLong(in);
+        Long newestMicros = newest.get(row.partition);
+        if (newestMicros == null) {
+            throw new IOException("a command result names partition " + row.partition + ", which has no event time");
+        }
+        row.eventMicros = newestMicros - unzigzag(readVarLong(in));
+        int flags = in.readUnsignedByte();
+        int rejection = flags & 0xF;
+        row.rejection = rejection == 0 ? null : REJECTIONS[rejection - 1];
+        row.accountLeft = (flags & ACCOUNT_LEFT) != 0;
+        row.balance = row.accountLeft ? readVarLong(in) : 0;
+        row.version = row.accountLeft ? readVarLong(in) : 0;
+        row.transferLeft = (flags & TRANSFER_LEFT) != 0;
+        if (row.transferLeft) {
+            int prefix = (int) readVarLong(in);
+            if (prefix == prefixes.size()) {
+                prefixes.add(in.readUTF());
+            }
+            row.transferPrefix = prefixes.get(prefix);
+            row.transferHigh = in.readLong();
+            row.transferLow = in.readLong();
+            row.to = index(readVarLong(in), accounts);
+            row.amount = readVarLong(in);
+            row.status = STATUSES[in.readUnsignedByte()];
+            int reason = in.readUnsignedByte();
+            row.reason = reason == 0 ? null : REJECTIONS[reason - 1];
+            row.reference = readNullable(in);
+        }
+        row.idempotencyKey = (flags & KEYED) != 0 ? in.readUTF() : null;
+        if (row.idempotencyKey != null) {
+            in.readFully(row.requestHash);
+        }
+    }
+
+    private static int index(long index, int accounts) throws IOException {
+        if (index >= accounts) {
+            throw new IOException("a command result names account " + index + " of " + accounts);
+        }
+        return (int) index;
+    }
+
+    private static long zigzag(long value) {
+        return value << 1 ^ value >> 63;
+    }
+
+    private static long unzigzag(long value) {
+        return value >>> 1 ^ -(value & 1);
+    }
+
+    /** Seven bits a byte, lowest first: small numbers (most balances, versions, indexes) take one to three bytes. */
+    private static void writeVarLong(DataOutput out, long value) throws IOException {
+        while ((value & ~0x7FL) != 0) {
+            out.writeByte((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte((int) value);
+    }
+
+    private static long readVarLong(DataInput in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("a variable-length number runs over 64 bits");
     }
 
     /** The account a command left is kept as its balance and version: its id, owner and currency never change. */

@@ -82,7 +82,7 @@ class SnapshotFormatTest {
         state.endCut();
 
         var restored = new ReplayState(WEEK);
-        var pendingBack = SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored);
+        var pendingBack = SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored, counts.commands());
         cut.positions.forEach(restored::advance);
 
         var expected = atCut();

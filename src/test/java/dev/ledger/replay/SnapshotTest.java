@@ -177,6 +177,57 @@ class SnapshotTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void aRestoredInstanceAnswersARetryOfAnOldCommandAsTheRunningOneAndForgetsItWhenItExpires() throws Exception {
+        var account = LedgerClient.newId("snap-retry");
+        var deposit = new LedgerEvent(UUID.randomUUID().toString(), account, UUID.randomUUID().toString(), Instant.now(),
+                UUID.randomUUID().toString(), "0123456789abcdef".repeat(4), new Payload.DepositRequested(25, null));
+        TopicProbe.write(List.of(record(event(account, new Payload.AccountOpenRequested("Ada", "EUR"))), record(deposit)));
+        // Enough events after them for the running instance to write a snapshot that holds both.
+        writeAccounts(30);
+        long written = TopicProbe.recordCount();
+        var holding = await().atMost(Duration.ofSeconds(60)).until(this::newestManifest,
+                manifest -> positions(manifest).values().stream().mapToLong(Long::longValue).sum() >= written);
+        copy(holding, "snapshots-retry", UnaryOperator.identity(), UnaryOperator.identity());
+
+        var fresh = freshConsumer("snapshots-retry");
+        try {
+            var first = running.findCommand(deposit.commandId()).await().indefinitely();
+            assertThat(first).isPresent();
+            assertThat(fresh.state().command(deposit.commandId())).isEqualTo(first);
+            assertThat(fresh.state().findByIdempotencyKey(deposit.idempotencyKey()).await().indefinitely()).isEqualTo(first);
+
+            // Retried within the retention: a duplicate, for the restored instance as for the running one.
+            TopicProbe.write(List.of(record(retry(deposit, Instant.now()))));
+            assertFreshReachesTheRunningDigest(fresh);
+            assertThat(fresh.state().account(account).orElseThrow().balance()).isEqualTo(25);
+
+            // Eight days later on its partition, the retention has dropped its result in both.
+            var later = Instant.now().plus(Duration.ofDays(8));
+            TopicProbe.write(List.of(record(new LedgerEvent(UUID.randomUUID().toString(), account, UUID.randomUUID().toString(), later,
+                    null, null, new Payload.DepositRequested(1, null)))));
+            assertFreshReachesTheRunningDigest(fresh);
+            assertThat(running.findCommand(deposit.commandId()).await().indefinitely()).isEmpty();
+            assertThat(fresh.state().command(deposit.commandId())).isEmpty();
+            assertThat(fresh.state().findByIdempotencyKey(deposit.idempotencyKey()).await().indefinitely()).isEmpty();
+
+            // So a retry now is a new command, applied again by both.
+            TopicProbe.write(List.of(record(retry(deposit, later))));
+            assertFreshReachesTheRunningDigest(fresh);
+            assertThat(fresh.state().account(account).orElseThrow().balance()).isEqualTo(51);
+            assertThat(fresh.state().command(deposit.commandId())).isEqualTo(running.findCommand(deposit.commandId()).await().indefinitely());
+        } finally {
+            fresh.consumer.stop();
+        }
+    }
+
+    /** The same command sent again: a new event, the same command id, key and request. */
+    private static LedgerEvent retry(LedgerEvent command, Instant at) {
+        return new LedgerEvent(UUID.randomUUID().toString(), command.accountId(), command.commandId(), at, command.idempotencyKey(),
+                command.requestHash(), command.payload());
+    }
+
     private void replaysInFull(String snapshotTopic) throws Exception {
         var fresh = freshConsumer(snapshotTopic);
         try {

@@ -78,7 +78,7 @@ public final class Bench {
             }
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,
-                        longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startupOnEmptyTopic(setup)));
+                        longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startOnEmptyTopic(setup)));
             }
             if (scenarios.contains("group")) {
                 scenario(figures, "group", given, setups, setup -> GroupApply.run(setup,

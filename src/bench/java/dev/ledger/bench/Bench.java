@@ -84,7 +84,7 @@ public final class Bench {
             }
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,
-                        longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startupOnEmptyTopic(setup)));
+                        longs(property("bench.replay.events", "1000000,5000000")), accounts, ReplayRebuild.startOnEmptyTopic(setup)));
             }
             if (scenarios.contains("snapshot")) {
                 scenario(figures, "snapshot", given, setups, setup -> SnapshotUnderLoad.run(setup,

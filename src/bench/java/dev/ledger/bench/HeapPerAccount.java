@@ -1,5 +1,8 @@
 package dev.ledger.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,7 +35,15 @@ final class HeapPerAccount {
     private static long heapAfterReplay(Bench.Setup setup, String topic, String name) {
         try (var service = Service.start(setup, name, ReplayRebuild.replay(topic), setup.serviceJvm())) {
             service.awaitReady(Duration.ofMinutes(10));
-            return service.heapUsedAfterFullGc();
+            long used = service.heapUsedAfterFullGc();
+            // What the heap is made of, to split the figure by part (BENCHMARKS.md).
+            var histogram = setup.work().resolve("logs").resolve(name + "-histogram.txt");
+            try {
+                Files.writeString(histogram, service.classHistogram());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return used;
         }
     }
 }

@@ -14,16 +14,21 @@ final class ReplayRebuild {
     private ReplayRebuild() {
     }
 
-    /** Seconds from process start to ready on an empty topic: what an instance needs whatever the topic. */
-    static double startupOnEmptyTopic(Bench.Setup setup) {
+    /** From process start to ready, in seconds, and the CPU seconds used by then. */
+    record Start(double seconds, double cpuSeconds) {
+    }
+
+    /** Process start to ready on an empty topic: what an instance needs whatever the topic. */
+    static Start startOnEmptyTopic(Bench.Setup setup) {
         var topic = setup.topic("empty");
         EventGenerator.createTopic(setup.bootstrap(), topic);
         try (var service = Service.start(setup, "replay-empty", replay(topic), setup.serviceJvm())) {
-            return service.awaitReady(Duration.ofMinutes(2));
+            return new Start(service.awaitReady(Duration.ofMinutes(2)), service.cpuSeconds());
         }
     }
 
-    static List<Figure> run(Bench.Setup setup, List<Long> sizes, long accounts, double emptyStartup) {
+    static List<Figure> run(Bench.Setup setup, List<Long> sizes, long accounts, Start empty) {
+        double emptyStartup = empty.seconds();
         var figures = new ArrayList<Figure>();
         figures.add(Figure.info("Replay: start to ready, empty topic", Figure.seconds(emptyStartup), "JVM and framework start"));
         for (long size : sizes) {
@@ -37,9 +42,11 @@ final class ReplayRebuild {
             Bench.log("ConsumerPerformance: %,.0f msg/s (fetching alone %,.0f msg/s)", consumerPerformance.perSecond(),
                     consumerPerformance.fetchPerSecond());
             double ready;
+            double cpu;
             Restore restore;
             try (var service = Service.start(setup, "replay-" + size, replay(topic, size), setup.serviceJvm())) {
                 ready = service.awaitReady(Duration.ofMinutes(30));
+                cpu = service.cpuSeconds();
                 restore = restore(setup, topic, size, service);
             }
             double rate = written.events() / ready;
@@ -54,6 +61,10 @@ final class ReplayRebuild {
                     Figure.rate(rate), limit, rate / raw, "", null));
             figures.add(Figure.compared(Figure.format("Replay %,d: events/s, empty-topic start subtracted", written.events()),
                     Figure.rate(rebuildOnly), limit, rebuildOnly / raw, ">= 0.5", rebuildOnly / raw >= 0.5));
+            // CPU time, unlike wall time, hardly depends on what else the machine runs.
+            figures.add(Figure.info(Figure.format("Replay %,d: CPU per event, empty-topic start's CPU subtracted", written.events()),
+                    Figure.format("%.2f µs (%.1f CPU s to ready, %.1f on the empty topic)",
+                            (cpu - empty.cpuSeconds()) * 1e6 / written.events(), cpu, empty.cpuSeconds()), ""));
             double restoreRatio = (restore.ready() - emptyStartup) / (ready - emptyStartup);
             figures.add(Figure.compared(Figure.format("Replay %,d: restored from the snapshot, start to ready", written.events()),
                     Figure.format("%s (snapshot %,d bytes, %.0f bytes/account; digest %s)", Figure.seconds(restore.ready()),

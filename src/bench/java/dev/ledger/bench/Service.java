@@ -104,6 +104,12 @@ final class Service implements AutoCloseable {
         throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
     }
 
+    /** CPU seconds the instance's process has used so far, on every core. */
+    double cpuSeconds() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for " + pid()))
+                .toNanos() / 1e9;
+    }
+
     /** The body of a GET, or an empty string when the instance does not answer. */
     String get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base() + path)));
@@ -134,6 +140,11 @@ final class Service implements AutoCloseable {
             throw new IllegalStateException("No heap figure in jcmd's GC.heap_info output");
         }
         return Long.parseLong(matcher.group(1)) * 1024;
+    }
+
+    /** {@code jcmd GC.class_histogram}: the live objects by class, after a full collection. */
+    String classHistogram() {
+        return jcmd("GC.class_histogram");
     }
 
     private String jcmd(String command) {

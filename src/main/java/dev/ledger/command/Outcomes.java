@@ -36,7 +36,7 @@ public class Outcomes {
     }
 
     public boolean inFlight(String commandId) {
-        return inFlight.contains(commandId);
+        return !inFlight.isEmpty() && inFlight.contains(commandId);
     }
 
     /** Whether a request on this instance waits for the command, or would report it PENDING. */
@@ -70,7 +70,10 @@ public class Outcomes {
     }
 
     public void transferSettled(Transfer transfer) {
-        settledTransfers.complete(settledKey(transfer.transferId(), transfer.from()), transfer);
+        // Called for every settled transfer a replay rebuilds: no key made while no request waits.
+        if (settledTransfers.anyWaiting()) {
+            settledTransfers.complete(settledKey(transfer.transferId(), transfer.from()), transfer);
+        }
     }
 
     /** Each sender's transfer under an id settles on its own: see {@code LedgerView#transfer}. */

@@ -32,7 +32,12 @@ public final class Waiters<T> {
     }
 
     public boolean waiting(String key) {
-        return waiting.containsKey(key);
+        // A rebuilding replay asks for every event while nothing waits: no look-up, no hashing of the key then.
+        return !waiting.isEmpty() && waiting.containsKey(key);
+    }
+
+    boolean anyWaiting() {
+        return !waiting.isEmpty();
     }
 
     public void complete(String key, T value) {

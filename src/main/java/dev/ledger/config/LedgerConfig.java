@@ -104,6 +104,14 @@ public interface LedgerConfig {
          */
         @WithDefault("10s")
         Duration followUpRetry();
+
+        /**
+         * {@code LEDGER_REPLAY_APPLYING_THREADS}: threads that apply the replayed events, each to its
+         * own partitions (those whose number modulo this is the thread's), beside the one thread that
+         * fetches and decodes. More than the partitions are not used.
+         */
+        @WithDefault("1")
+        int applyingThreads();
     }
 
     enum Auth {

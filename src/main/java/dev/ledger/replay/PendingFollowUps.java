@@ -14,7 +14,8 @@ import java.util.function.IntPredicate;
 /**
  * Follow-ups that applying an event decided and that have not been seen on the topic yet, with the
  * partition of the event that decided them: its owner publishes them. Every replay instance keeps
- * them, so a new owner can publish what a dead one could not. Used by the replay thread only.
+ * them, so a new owner can publish what a dead one could not. Shared by the replay's applying
+ * threads: each call holds this object's lock.
  */
 final class PendingFollowUps {
 
@@ -28,11 +29,11 @@ final class PendingFollowUps {
     }
 
     /** {@code trace}: the context of the traced apply that decided it, or null. */
-    void decided(int sourcePartition, LedgerEvent followUp, Context trace) {
+    synchronized void decided(int sourcePartition, LedgerEvent followUp, Context trace) {
         byEventId.putIfAbsent(followUp.eventId(), new Pending(sourcePartition, followUp, trace));
     }
 
-    void seen(String eventId) {
+    synchronized void seen(String eventId) {
         byEventId.remove(eventId);
     }
 
@@ -41,7 +42,7 @@ final class PendingFollowUps {
      * published by this instance, published longer than the retry interval ago, or whose partition
      * was just assigned here. Those left over stay due for the next call.
      */
-    List<LedgerEvent> due(IntPredicate owned, Set<Integer> newlyOwned, long nowNanos, int limit) {
+    synchronized List<LedgerEvent> due(IntPredicate owned, Set<Integer> newlyOwned, long nowNanos, int limit) {
         var due = new ArrayList<LedgerEvent>();
         for (var pending : byEventId.values()) {
             if (due.size() == limit) {
@@ -58,7 +59,7 @@ final class PendingFollowUps {
     }
 
     /** Every follow-up waiting, in the order decided: what a snapshot keeps of them. */
-    List<Entry> entries() {
+    synchronized List<Entry> entries() {
         return byEventId.values().stream().map(pending -> new Entry(pending.sourcePartition, pending.event)).toList();
     }
 
@@ -67,7 +68,7 @@ final class PendingFollowUps {
     }
 
     /** By event id, the trace each of {@code followUps} continues, for those decided in one. */
-    Map<String, Context> traces(List<LedgerEvent> followUps) {
+    synchronized Map<String, Context> traces(List<LedgerEvent> followUps) {
         var traces = new HashMap<String, Context>();
         for (var followUp : followUps) {
             var pending = byEventId.get(followUp.eventId());

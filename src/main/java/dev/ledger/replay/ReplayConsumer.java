@@ -4,6 +4,7 @@ import dev.ledger.command.Outcomes;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Decision;
 import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.EventPublisher;
 import dev.ledger.pipeline.EventTopic;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +44,13 @@ import org.jboss.logging.Logger;
  * committed offsets, into {@link ReplayState}. Caught up once it has reached the end offsets the
  * topic had at start.
  *
- * <p>Two threads, so that fetching and applying overlap: one polls and reads each record through
- * the {@link RecordPipeline}, and hands each poll, in order, with the positions the consumer had
- * after it, to the other, which alone applies, so the rules see each partition in order. The
- * hand-over holds a few polls at most: the fetching thread waits when the applying one is behind.
+ * <p>Fetching and applying overlap: one thread polls and reads each record through the
+ * {@link RecordPipeline}, and hands each poll, in order, with the positions the consumer had after
+ * it, to the applying threads ({@code LEDGER_REPLAY_APPLYING_THREADS}), each the one writer of its
+ * partitions, so the rules see each partition in order. An account's state depends on its own
+ * partition alone, so more applying threads apply more partitions at once; the one thing two of
+ * them share is a transfer, decided under its lock ({@link ReplayState#transferLock}). The
+ * hand-over holds a few polls at most: the fetching thread waits when an applying one is behind.
  *
  * <p>Before reading the topic it restores the newest valid snapshot, if any, and reads only the
  * events after it. Once caught up, the owner of partition 0 writes a new snapshot whenever the
@@ -81,15 +86,17 @@ public class ReplayConsumer {
     private volatile boolean caughtUp;
     private final CountDownLatch caughtUpSignal = new CountDownLatch(1);
     private volatile Map<TopicPartition, Long> endAtStart = Map.of();
-    private volatile Map<TopicPartition, Long> positions = Map.of();
-    private final BlockingQueue<Fetched> fetched = new ArrayBlockingQueue<>(HAND_OVER_POLLS);
-    /** Partitions the applying thread stalled, for the fetching thread to stop fetching. */
+    /** Each partition's position once its polled records are applied; each written by its applying thread. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    /** Partitions an applying thread stalled, for the fetching thread to stop fetching. */
     private final ConcurrentLinkedQueue<TopicPartition> toPause = new ConcurrentLinkedQueue<>();
-    /** Stalled partitions and the offset each waits at; the applying thread's alone. */
-    private final Map<TopicPartition, Long> heldBack = new HashMap<>();
+    /** Stalled partitions and the offset each waits at; each written by its applying thread. */
+    private final Map<TopicPartition, Long> heldBack = new ConcurrentHashMap<>();
     private final AtomicInteger followUpsInFlight = new AtomicInteger();
+    /** Held for what follows a batch on any applying thread: catching up, publishing, snapshots. */
+    private final Object afterBatch = new Object();
     private Thread fetching;
-    private Thread applying;
+    private List<Applier> appliers = List.of();
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
     private FollowUpOwnership ownership;
@@ -142,10 +149,12 @@ public class ReplayConsumer {
         snapshots.ensureTopic();
         metrics.snapshotAge(snapshots::ageSeconds);
         running = true;
+        int threads = Math.max(1, Math.min(partitionCount, config.replay().applyingThreads()));
+        appliers = IntStream.range(0, threads).mapToObj(i -> new Applier(threads == 1 ? "ledger-replay" : "ledger-replay-" + i))
+                .toList();
         fetching = new Thread(this::fetch, "ledger-replay-fetch");
-        applying = new Thread(this::apply, "ledger-replay");
         fetching.start();
-        applying.start();
+        appliers.forEach(applier -> applier.thread.start());
     }
 
     private void fetch() {
@@ -187,7 +196,7 @@ public class ReplayConsumer {
                     at.put(tp, offset);
                 });
                 snapshot.pending().forEach(entry -> pending.decided(entry.sourcePartition(), entry.event(), null));
-                positions = Map.copyOf(at);
+                positions.putAll(at);
             });
         } catch (RuntimeException e) {
             state.clear();
@@ -196,27 +205,36 @@ public class ReplayConsumer {
         }
     }
 
-    /** Waits while the applying thread is behind, but never past stop(). */
-    private void handOver(Fetched batch) throws InterruptedException {
-        while (running && !fetched.offer(batch, POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-            // the applying thread is a few polls behind
+    /** Hands each applying thread its part of a poll, waiting while one is behind, but never past stop(). */
+    private void handOver(List<Fetched> parts) throws InterruptedException {
+        for (int i = 0; i < parts.size(); i++) {
+            var queue = appliers.get(i).fetched;
+            while (running && !queue.offer(parts.get(i), POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                // that applying thread is a few polls behind
+            }
         }
     }
 
-    /** One poll, read; the positions are those after it, so they advance only once its events are applied. */
-    private Fetched fetchOnce() {
+    /**
+     * One poll, read, in one part per applying thread: its partitions' records, and their positions
+     * after the poll, so that they advance only once those records are applied.
+     */
+    private List<Fetched> fetchOnce() {
         var records = consumer.poll(POLL);
-        var read = new ArrayList<Read>(records.count());
+        int threads = appliers.size();
+        var parts = new ArrayList<Fetched>(threads);
+        for (int i = 0; i < threads; i++) {
+            parts.add(new Fetched(new ArrayList<>(records.count() / threads + 1), new HashMap<>(), new HashMap<>()));
+        }
         for (var record : records) {
-            read.add(read(record));
+            parts.get(record.partition() % threads).records().add(read(record));
         }
-        var after = new HashMap<TopicPartition, Long>();
-        var lags = new HashMap<Integer, Long>();
         for (var partition : consumer.assignment()) {
-            after.put(partition, consumer.position(partition));
-            consumer.currentLag(partition).ifPresent(lag -> lags.put(partition.partition(), lag));
+            var part = parts.get(partition.partition() % threads);
+            part.positions().put(partition, consumer.position(partition));
+            consumer.currentLag(partition).ifPresent(lag -> part.lags().put(partition.partition(), lag));
         }
-        return new Fetched(read, after, lags);
+        return parts;
     }
 
     private Read read(ConsumerRecord<byte[], byte[]> record) {
@@ -227,58 +245,96 @@ public class ReplayConsumer {
         }
     }
 
-    private void apply() {
-        while (running) {
-            try {
-                var next = fetched.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    applyOnce(next);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // Not a record's failure (each stalls its own partition): waking requests or
-                // publishing failed after the batch was applied, and the next batch may go on.
-                LOG.errorf(e, "Reporting a replayed batch failed");
-            }
-        }
-    }
+    /** One applying thread: the one writer of the partitions whose number modulo the threads is its own. */
+    private final class Applier {
 
-    private void applyOnce(Fetched batch) {
-        var decisions = new ArrayList<Decision>(batch.records().size());
-        // Rebuilding state is not traced: a span per record would cost more than its apply.
-        boolean traced = caughtUp;
-        state.writeBatch(() -> {
-            for (var read : batch.records()) {
-                if (heldBack.isEmpty() || !heldBack.containsKey(partitionOf(read.record()))) {
-                    applyOrStall(read, decisions, traced);
+        final BlockingQueue<Fetched> fetched = new ArrayBlockingQueue<>(HAND_OVER_POLLS);
+        final Thread thread;
+        /** By partition, its writer: made on the first event, after a snapshot was restored or not. */
+        private final Map<Integer, ReplayState.Writer> writers = new HashMap<>();
+
+        Applier(String name) {
+            this.thread = new Thread(this::run, name);
+        }
+
+        private void run() {
+            while (running) {
+                try {
+                    var next = fetched.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        applyOnce(next);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    // Not a record's failure (each stalls its own partition): waking requests or
+                    // publishing failed after the batch was applied, and the next batch may go on.
+                    LOG.errorf(e, "Reporting a replayed batch failed");
                 }
             }
-            var reached = new HashMap<>(batch.positions());
-            reached.putAll(heldBack);
-            reached.forEach((partition, position) -> state.advance(partition.partition(), position));
-            positions = Map.copyOf(reached);
-        });
-        batch.lags().forEach(metrics::lag);
-        for (var decision : decisions) {
-            var commandId = decision.event().commandId();
-            // Reading a stored result back costs more than applying it: only for a request that waits here.
-            boolean awaited = !decision.isFollowUp() && outcomes.awaited(commandId);
-            outcomes.applied(decision, awaited ? state.command(commandId).orElse(null) : null);
         }
-        if (!caughtUp && reachedStartEnd()) {
-            caughtUp = true;
-            caughtUpSignal.countDown();
-            LOG.infof("Replay caught up: %s", byPartition(positions));
-            // Only now: an owner that is still replaying would hold back the follow-ups of its partitions.
-            ownership = new FollowUpOwnership(topic.clientConfig(), config.replay().ownerGroup(),
-                    config.group().consumerGroup(), config.topic());
-            ownership.start();
+
+        private void applyOnce(Fetched batch) {
+            var decisions = new ArrayList<Decision>(batch.records().size());
+            // Rebuilding state is not traced: a span per record would cost more than its apply.
+            boolean traced = caughtUp;
+            state.writeBatch(() -> {
+                for (var read : batch.records()) {
+                    if (heldBack.isEmpty() || !heldBack.containsKey(partitionOf(read.record()))) {
+                        applyOrStall(read, decisions, traced);
+                    }
+                }
+                var reached = new HashMap<>(batch.positions());
+                reached.replaceAll((partition, position) -> heldBack.getOrDefault(partition, position));
+                reached.forEach((partition, position) -> state.advance(partition.partition(), position));
+                positions.putAll(reached);
+            });
+            batch.lags().forEach(metrics::lag);
+            for (var decision : decisions) {
+                var commandId = decision.event().commandId();
+                // Reading a stored result back costs more than applying it: only for a request that waits here.
+                boolean awaited = !decision.isFollowUp() && outcomes.awaited(commandId);
+                outcomes.applied(decision, awaited ? state.command(commandId).orElse(null) : null);
+            }
+            synchronized (afterBatch) {
+                if (!caughtUp && reachedStartEnd()) {
+                    caughtUp = true;
+                    caughtUpSignal.countDown();
+                    LOG.infof("Replay caught up: %s", byPartition(positions));
+                    // Only now: an owner that is still replaying would hold back the follow-ups of its partitions.
+                    ownership = new FollowUpOwnership(topic.clientConfig(), config.replay().ownerGroup(),
+                            config.group().consumerGroup(), config.topic());
+                    ownership.start();
+                }
+                if (caughtUp) {
+                    publishDueFollowUps();
+                    snapshotIfBehind();
+                }
+            }
         }
-        if (caughtUp) {
-            publishDueFollowUps();
-            snapshotIfBehind();
+
+        private void applyOrStall(Read read, List<Decision> decisions, boolean traced) {
+            var record = read.record();
+            if (read.invalid() != null) {
+                metrics.skipped(record, read.invalid());
+                return;
+            }
+            var span = traced ? tracing.startApply(record, read.event()) : null;
+            try {
+                var writer = writers.computeIfAbsent(record.partition(), state::writer);
+                apply(writer, read.event(), record.partition(), decisions, span);
+                RecordTracing.end(span);
+            } catch (InvalidRecordException e) {
+                metrics.skipped(record, e);
+                RecordTracing.fail(span, e);
+            } catch (RuntimeException e) {
+                var partition = partitionOf(record);
+                heldBack.put(partition, record.offset());
+                toPause.add(partition);
+                stalled.stall(record.partition(), record.offset(), e);
+                RecordTracing.fail(span, e);
+            }
         }
     }
 
@@ -310,43 +366,50 @@ public class ReplayConsumer {
         return snapshots == null ? Optional.empty() : snapshots.newest();
     }
 
-    private void applyOrStall(Read read, List<Decision> decisions, boolean traced) {
-        var record = read.record();
-        if (read.invalid() != null) {
-            metrics.skipped(record, read.invalid());
-            return;
-        }
-        var span = traced ? tracing.startApply(record, read.event()) : null;
-        try {
-            apply(read.event(), record.partition(), decisions, span);
-            RecordTracing.end(span);
-        } catch (InvalidRecordException e) {
-            metrics.skipped(record, e);
-            RecordTracing.fail(span, e);
-        } catch (RuntimeException e) {
-            var partition = partitionOf(record);
-            heldBack.put(partition, record.offset());
-            toPause.add(partition);
-            stalled.stall(record.partition(), record.offset(), e);
-            RecordTracing.fail(span, e);
-        }
-    }
-
     /** {@code span}: the apply's trace, which its follow-ups continue; null when not traced. */
-    private void apply(LedgerEvent event, int partition, List<Decision> decisions, Context span) {
-        state.beginEvent(partition, event.timestamp());
-        var decision = RecordPipeline.decide(state, event);
-        decision.writeTo(state);
+    private void apply(ReplayState.Writer writer, LedgerEvent event, int partition, List<Decision> decisions, Context span) {
+        writer.beginEvent(event.timestamp());
+        var transferId = transferId(event);
+        Decision decision;
+        if (transferId == null) {
+            decision = decideAndWrite(writer, event);
+        } else {
+            synchronized (state.transferLock(transferId)) {
+                decision = decideAndWrite(writer, event);
+            }
+        }
         metrics.applied(decision.outcome());
         if (decision.isFollowUp()) {
             pending.seen(event.eventId());
         }
         for (var followUp : decision.followUps()) {
-            if (!state.followUpApplied(followUp.eventId())) {
-                pending.decided(partition, followUp, span);
+            // Checked and added as one step: the thread applying the follow-up's partition marks it
+            // applied before it calls seen(), so either this sees it applied or seen() removes it.
+            synchronized (pending) {
+                if (!state.followUpApplied(followUp.eventId())) {
+                    pending.decided(partition, followUp, span);
+                }
             }
         }
         decisions.add(decision);
+    }
+
+    private static Decision decideAndWrite(ReplayState.Writer writer, LedgerEvent event) {
+        var decision = RecordPipeline.decide(writer, event);
+        decision.writeTo(writer);
+        return decision;
+    }
+
+    /** The transfer the event reads and writes, or null. */
+    private static String transferId(LedgerEvent event) {
+        var payload = event.payload();
+        if (payload instanceof Payload.TransferRequested transfer) {
+            return transfer.transferId();
+        }
+        if (payload instanceof Payload.TransferCreditRequested credit) {
+            return credit.transferId();
+        }
+        return payload instanceof Payload.TransferRefundRequested refund ? refund.transferId() : null;
     }
 
     /** Publishes what is due, never more than the publisher's window at once: the rest waits for the next batch. */
@@ -363,9 +426,8 @@ public class ReplayConsumer {
     }
 
     private boolean reachedStartEnd() {
-        var now = positions;
         return endAtStart.entrySet().stream().allMatch(end -> heldBack.containsKey(end.getKey())
-                || now.getOrDefault(end.getKey(), 0L) >= end.getValue());
+                || positions.getOrDefault(end.getKey(), 0L) >= end.getValue());
     }
 
     /** Share of the events present at start that have been applied. */
@@ -374,8 +436,8 @@ public class ReplayConsumer {
         if (total == 0 || caughtUp) {
             return 1.0;
         }
-        var now = positions;
-        long done = endAtStart.entrySet().stream().mapToLong(end -> Math.min(now.getOrDefault(end.getKey(), 0L), end.getValue())).sum();
+        long done = endAtStart.entrySet().stream()
+                .mapToLong(end -> Math.min(positions.getOrDefault(end.getKey(), 0L), end.getValue())).sum();
         return (double) done / total;
     }
 
@@ -386,7 +448,9 @@ public class ReplayConsumer {
         running = false;
         consumer.wakeup();
         fetching.join(10_000);
-        applying.join(10_000);
+        for (var applier : appliers) {
+            applier.thread.join(10_000);
+        }
         if (ownership != null) {
             ownership.close();
         }

@@ -17,8 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +26,6 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -35,10 +33,13 @@ import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
- * Replay mode's state, in memory. One thread writes (the replay consumer, a batch at a time under
- * {@link #writeBatch}); any number read the concurrent maps without waiting. A singleton, not
- * application scoped: the replay thread calls it several times per event, and a client proxy
- * would look the bean up each time.
+ * Replay mode's state, in memory. Each partition has one writer at a time (an applying thread of
+ * the replay consumer, a batch at a time under {@link #writeBatch}, through that partition's
+ * {@link #writer}); any number of threads read the concurrent maps without waiting. An account is
+ * written only by its partition's writer; a transfer by the writers of its sender's and
+ * receiver's partitions, one at a time under {@link #transferLock}. A singleton, not application
+ * scoped: the replay threads call it several times per event, and a client proxy would look the
+ * bean up each time.
  *
  * <p>Idempotency records (command results, applied follow-up ids) expire by event time: per
  * partition, a queue ordered by event time, pruned before each event of that partition is decided,
@@ -48,21 +49,22 @@ import java.util.function.ToIntFunction;
 @Typed(ReplayState.class)
 public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
-    /** Sorted, for listing pages in id order and for the digest. */
-    private final ConcurrentNavigableMap<String, Account> accounts = new ConcurrentSkipListMap<>();
+    /** Read and written on every event: a hash map, not a sorted one; the order is kept apart, changed only by openings. */
+    private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    private final AccountOrder order = new AccountOrder();
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
     private final CommandResults commands = new CommandResults(this::account);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final IdempotencyRetention retention;
-    /** Per partition, its newest event time and its idempotency records by event time; the writer's alone. */
-    private final Map<Integer, EventClock> clocks = new HashMap<>();
-    /** The clock of the partition whose event is being decided, and that event's time. */
-    private EventClock current;
-    private long currentMicros;
-    /** Held by the writer for a batch; a cut takes it only to start, between two batches. */
+    /** Per partition, its newest event time and its idempotency records by event time; each its writer's alone. */
+    private final ConcurrentMap<Integer, EventClock> clocks = new ConcurrentHashMap<>();
+    /** The writer {@link #beginEvent} last named, for callers that write one partition at a time through this class. */
+    private Writer current;
+    /** Shared by the writers for their batches; a cut takes it alone, only to start, between batches. */
     private final ReadWriteLock batchLock = new ReentrantReadWriteLock();
+    private final Object[] transferLocks = new Object[64];
     /** One cut at a time: a digest waits for it, a snapshot tries again later. */
     private final Semaphore cutTaken = new Semaphore(1);
     /** The one cut being read, or null; the writer keeps what it overwrites for it. */
@@ -75,35 +77,40 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     ReplayState(IdempotencyRetention retention) {
         this.retention = retention;
-    }
-
-    /** Runs one consumed batch: its decisions are written and its positions advanced as one step, for a cut. */
-    public void writeBatch(Runnable batch) {
-        batchLock.writeLock().lock();
-        try {
-            batch.run();
-        } finally {
-            batchLock.writeLock().unlock();
-        }
+        Arrays.setAll(transferLocks, i -> new Object());
     }
 
     /**
-     * Called before an event of {@code partition} is decided: advances the partition's newest event
-     * time and drops the idempotency records that fell out of the retention, so the rules never see
-     * them; what the decision stores is dated {@code timestamp}.
+     * Runs one consumed batch: its decisions are written and its positions advanced as one step, for a
+     * cut. Writers of other partitions may run theirs at the same time.
      */
+    public void writeBatch(Runnable batch) {
+        batchLock.readLock().lock();
+        try {
+            batch.run();
+        } finally {
+            batchLock.readLock().unlock();
+        }
+    }
+
+    /** The writer of {@code partition}'s events: to be used by one thread at a time, within {@link #writeBatch}. */
+    Writer writer(int partition) {
+        return new Writer(clocks.computeIfAbsent(partition, EventClock::new));
+    }
+
+    /**
+     * Held while an event that reads and writes the transfer {@code transferId} is decided and
+     * written: the sender's and the receiver's partitions may be applied by two threads, and each
+     * must decide on what the other wrote.
+     */
+    Object transferLock(String transferId) {
+        return transferLocks[transferId.hashCode() & (transferLocks.length - 1)];
+    }
+
+    /** As {@link Writer#beginEvent}, for {@code partition}; {@link #putCommand} and {@link #markFollowUpApplied} then write for it. */
     void beginEvent(int partition, Instant timestamp) {
-        current = clocks.computeIfAbsent(partition, EventClock::new);
-        currentMicros = IdempotencyRetention.micros(timestamp);
-        if (currentMicros > current.newestMicros) {
-            current.newestMicros = currentMicros;
-        }
-        long horizon = retention.horizon(current.newestMicros);
-        commands.expireRestored(current.partition, horizon);
-        for (Expiring oldest; (oldest = current.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
-            current.byTime.poll();
-            expire(oldest);
-        }
+        current = writer(partition);
+        current.beginEvent(timestamp);
     }
 
     private void expire(Expiring record) {
@@ -154,7 +161,9 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         if (reading != null) {
             reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
         }
-        accounts.put(account.accountId(), account);
+        if (accounts.put(account.accountId(), account) == null) {
+            order.opened(account.accountId());
+        }
     }
 
     @Override
@@ -177,12 +186,12 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     /** Stored with the partition and time of the event {@link #beginEvent} named. */
     @Override
     public void putCommand(CommandResult command) {
-        restoreCommand(command, current.partition, currentMicros);
+        current.putCommand(command);
     }
 
     @Override
     public void markFollowUpApplied(String eventId) {
-        restoreFollowUp(eventId, current.partition, currentMicros);
+        current.markFollowUpApplied(eventId);
     }
 
     /** @param nextOffset the offset of the next record of that partition still to apply */
@@ -198,7 +207,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     void restoreCommand(CommandResult command, int partition, long eventMicros) {
-        clocks.computeIfAbsent(partition, EventClock::new).byTime.add(commands.put(command, partition, eventMicros));
+        storeCommand(command, clocks.computeIfAbsent(partition, EventClock::new), eventMicros);
     }
 
     /** The command results a snapshot held in compact form; the clocks are restored already. */
@@ -208,19 +217,28 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     void restoreFollowUp(String eventId, int partition, long eventMicros) {
-        var applied = new AppliedFollowUp(eventId, partition, eventMicros);
+        storeFollowUp(eventId, clocks.computeIfAbsent(partition, EventClock::new), eventMicros);
+    }
+
+    private void storeCommand(CommandResult command, EventClock clock, long eventMicros) {
+        clock.byTime.add(commands.put(command, clock.partition, eventMicros));
+    }
+
+    private void storeFollowUp(String eventId, EventClock clock, long eventMicros) {
+        var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros);
         var reading = cut;
         if (reading != null) {
             reading.followUps.keep(eventId, appliedFollowUps.get(eventId));
         }
         appliedFollowUps.put(eventId, applied);
-        clocks.computeIfAbsent(partition, EventClock::new).byTime.add(applied);
+        clock.byTime.add(applied);
     }
 
     /** Forgets everything: a snapshot that failed to load halfway leaves nothing behind. */
     void clear() {
         writeBatch(() -> {
             accounts.clear();
+            order.clear();
             transfers.clear();
             appliedFollowUps.clear();
             commands.clear();
@@ -239,8 +257,12 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public Uni<List<Account>> listAccounts(String after, int limit) {
-        var page = after == null ? accounts.values() : accounts.tailMap(after, false).values();
-        return Uni.createFrom().item(page.stream().limit(limit).toList());
+        var ids = order.sorted();
+        var page = new ArrayList<Account>(Math.min(limit, ids.length));
+        for (int i = AccountOrder.after(ids, after); i < ids.length && page.size() < limit; i++) {
+            page.add(accounts.get(ids[i]));
+        }
+        return Uni.createFrom().item(page);
     }
 
     @Override
@@ -300,7 +322,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Starts a cut; the caller holds {@link #cutTaken}. */
     Cut beginCut(Runnable atCut) {
-        batchLock.readLock().lock();
+        batchLock.writeLock().lock();
         try {
             var newest = new TreeMap<Integer, Long>();
             clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
@@ -310,7 +332,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
             atCut.run();
             return started;
         } finally {
-            batchLock.readLock().unlock();
+            batchLock.writeLock().unlock();
         }
     }
 
@@ -329,10 +351,10 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** The accounts at {@code cut}, in id order. */
     void forEachAccountAtCut(Cut cut, Consumer<Account> action) {
-        // Weakly consistent: sees every account that existed at the cut, perhaps newer values and
-        // newer accounts, which the cut replaces and leaves out (accounts are never removed).
-        for (var entry : accounts.entrySet()) {
-            var atCut = cut.accounts.atCut(entry.getKey(), entry.getValue());
+        // Every id opened before the cut, perhaps newer ones and newer values, which the cut leaves
+        // out and replaces (accounts are never removed).
+        for (var id : order.sorted()) {
+            var atCut = cut.accounts.atCut(id, accounts.get(id));
             if (atCut != null) {
                 action.accept(atCut);
             }
@@ -374,6 +396,78 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** A follow-up applied on {@code partition}, from an event of that time. */
     record AppliedFollowUp(String eventId, int partition, long eventMicros) implements Expiring {
+    }
+
+    /**
+     * What the rules read and write for the events of one partition: the whole state, with the
+     * idempotency records dated by the partition's own clock.
+     */
+    final class Writer implements LedgerView, LedgerWriter {
+
+        private final EventClock clock;
+        private long eventMicros;
+
+        private Writer(EventClock clock) {
+            this.clock = clock;
+        }
+
+        /**
+         * Called before an event of this partition is decided: advances the partition's newest event
+         * time and drops the idempotency records that fell out of the retention, so the rules never
+         * see them; what the decision stores is dated {@code timestamp}.
+         */
+        void beginEvent(Instant timestamp) {
+            eventMicros = IdempotencyRetention.micros(timestamp);
+            if (eventMicros > clock.newestMicros) {
+                clock.newestMicros = eventMicros;
+            }
+            long horizon = retention.horizon(clock.newestMicros);
+            commands.expireRestored(clock.partition, horizon);
+            for (Expiring oldest; (oldest = clock.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
+                clock.byTime.poll();
+                expire(oldest);
+            }
+        }
+
+        @Override
+        public Optional<Account> account(String accountId) {
+            return ReplayState.this.account(accountId);
+        }
+
+        @Override
+        public Optional<Transfer> transfer(String transferId, String from) {
+            return ReplayState.this.transfer(transferId, from);
+        }
+
+        @Override
+        public Optional<CommandResult> command(String commandId) {
+            return ReplayState.this.command(commandId);
+        }
+
+        @Override
+        public boolean followUpApplied(String eventId) {
+            return ReplayState.this.followUpApplied(eventId);
+        }
+
+        @Override
+        public void putAccount(Account account) {
+            ReplayState.this.putAccount(account);
+        }
+
+        @Override
+        public void putTransfer(Transfer transfer) {
+            ReplayState.this.putTransfer(transfer);
+        }
+
+        @Override
+        public void putCommand(CommandResult command) {
+            storeCommand(command, clock, eventMicros);
+        }
+
+        @Override
+        public void markFollowUpApplied(String eventId) {
+            storeFollowUp(eventId, clock, eventMicros);
+        }
     }
 
     /** One partition's newest event time and its idempotency records, oldest event time first. */

@@ -7,6 +7,8 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +40,7 @@ final class RestoredResults {
     private static final int ACCOUNT = 1 << 4;
     private static final int TRANSFER = 1 << 5;
     static final int HASH_BYTES = 32;
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** The snapshot's accounts, in its order: rows name them by index. */
     private final String[] accountIds;
@@ -190,8 +193,9 @@ final class RestoredResults {
         return (bits[index >>> 6] & 1L << index) != 0;
     }
 
+    /** Atomic: each partition's writer marks its own rows, and two partitions' rows may share a word. */
     private static void mark(long[] bits, int index) {
-        bits[index >>> 6] |= 1L << index;
+        BITS.getAndBitwiseOr(bits, index >>> 6, 1L << index);
     }
 
     /** The writer's: results on {@code partition} from before {@code horizon} have expired. */

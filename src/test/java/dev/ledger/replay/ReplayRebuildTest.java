@@ -16,6 +16,7 @@ import dev.ledger.pipeline.LedgerQueries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,6 +80,52 @@ public class ReplayRebuildTest {
         } finally {
             stop(fresh);
         }
+    }
+
+    @Test
+    public void twoApplyingThreadsRebuildTheSameAccountsAndTransfersAsTheRunningInstance() throws Exception {
+        writeManyEvents(2_000);
+        var transfers = new ArrayList<String>();
+        var accounts = new ArrayList<String>();
+        for (int i = 0; i < 8; i++) {
+            accounts.add(openWith(1_000, "EUR"));
+        }
+        // Senders and receivers on different partitions: each transfer is written by both applying threads.
+        for (int i = 0; i < 40; i++) {
+            transfers.add(transfer(accounts.get(i % 8), accounts.get((i * 3 + 1) % 8), 10 + i).statusCode(201)
+                    .extract().path("transferId"));
+        }
+        long records = TopicProbe.recordCount();
+        await().atMost(Duration.ofSeconds(30)).until(() -> positionsSum(running.digest().await().indefinitely()) == records);
+
+        var rebuilt = new ReplayState(config);
+        var fresh = consumers.create(withApplyingThreads(2), rebuilt);
+        fresh.start(topic.ensure(true));
+        try {
+            fresh.awaitCaughtUp(Duration.ofSeconds(60));
+            assertThat(fresh.caughtUp()).isTrue();
+            var expected = running.digest().await().indefinitely();
+            var actual = rebuilt.digest().await().indefinitely();
+            assertThat(actual.positions()).isEqualTo(expected.positions());
+            assertThat(actual.digest()).isEqualTo(expected.digest());
+            for (var transferId : transfers) {
+                assertThat(rebuilt.findTransfer(transferId).await().indefinitely())
+                        .isEqualTo(running.findTransfer(transferId).await().indefinitely());
+            }
+            assertThat(rebuilt.listAccounts(null, 5_000).await().indefinitely())
+                    .isEqualTo(running.listAccounts(null, 5_000).await().indefinitely());
+        } finally {
+            stop(fresh);
+        }
+    }
+
+    /** The service's configuration with {@code LEDGER_REPLAY_APPLYING_THREADS} set to {@code threads}. */
+    private LedgerConfig withApplyingThreads(int threads) {
+        var loader = LedgerConfig.class.getClassLoader();
+        var replay = (LedgerConfig.Replay) Proxy.newProxyInstance(loader, new Class<?>[] {LedgerConfig.Replay.class},
+                (proxy, method, args) -> method.getName().equals("applyingThreads") ? threads : method.invoke(config.replay(), args));
+        return (LedgerConfig) Proxy.newProxyInstance(loader, new Class<?>[] {LedgerConfig.class},
+                (proxy, method, args) -> method.getName().equals("replay") ? replay : method.invoke(config, args));
     }
 
     private int followUpOwners() throws Exception {

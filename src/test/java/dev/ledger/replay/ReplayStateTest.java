@@ -8,6 +8,7 @@ import dev.ledger.domain.IdempotencyRetention;
 import dev.ledger.domain.Rejection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +59,27 @@ class ReplayStateTest {
         state.endCut();
         assertThat(state.digest().await().indefinitely().accounts()).isEqualTo(3);
         assertThat(state.digest().await().indefinitely().positions()).containsEntry(0, 5L);
+    }
+
+    @Test
+    void accountsArePagedInIdOrderWhateverOrderTheyWereOpenedIn() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 3_000; i++) {
+            ids.add("acc-" + (i * 7919 % 3_000));
+        }
+        // Enough openings that some are merged into the order by the writer, the rest by the reader.
+        batch(1, () -> ids.forEach(id -> state.putAccount(account(id, 0, 1))));
+        batch(2, () -> state.putAccount(account("acc-7", 5, 2)));
+
+        var sorted = ids.stream().sorted().toList();
+        var firstPage = state.listAccounts(null, 100).await().indefinitely();
+        var nextPage = state.listAccounts(firstPage.get(99).accountId(), 5_000).await().indefinitely();
+        assertThat(firstPage).extracting(Account::accountId).isEqualTo(sorted.subList(0, 100));
+        assertThat(nextPage).extracting(Account::accountId).isEqualTo(sorted.subList(100, 3_000));
+        assertThat(state.listAccounts("acc-7", 1).await().indefinitely()).extracting(Account::accountId)
+                .containsExactly(sorted.get(sorted.indexOf("acc-7") + 1));
+        assertThat(state.account("acc-7")).contains(account("acc-7", 5, 2));
+        assertThat(state.digest().await().indefinitely().accounts()).isEqualTo(3_000);
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.ledger.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
@@ -57,6 +59,16 @@ public interface LedgerConfig {
      */
     @WithDefault("1000000")
     long snapshotInterval();
+
+    /**
+     * {@code LEDGER_SNAPSHOT_CPU_SHARE}: the share of one core the thread writing a snapshot may
+     * take, pausing between chunks to stay under it, so that applying goes on at nearly its full
+     * rate meanwhile; 1 for no pause (the snapshot is written soonest).
+     */
+    @WithDefault("0.25")
+    @DecimalMin(value = "0", inclusive = false)
+    @DecimalMax("1")
+    double snapshotCpuShare();
 
     /** Replay mode's settings. */
     Replay replay();

@@ -14,6 +14,8 @@ import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,6 +98,7 @@ final class ReplaySnapshots implements AutoCloseable {
     private static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
 
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final double cpuShare;
     private volatile long notBefore = System.nanoTime();
     private KafkaProducer<String, byte[]> producer;
     private volatile Newest newest;
@@ -104,9 +107,11 @@ final class ReplaySnapshots implements AutoCloseable {
     private record Newest(SnapshotInfo info, long firstOffset) {
     }
 
-    ReplaySnapshots(Map<String, Object> clientConfig, String topic) {
+    /** @param cpuShare the share of one core the writing thread may take (see {@link Pace}) */
+    ReplaySnapshots(Map<String, Object> clientConfig, String topic, double cpuShare) {
         this.clientConfig = clientConfig;
         this.partition = new TopicPartition(topic, 0);
+        this.cpuShare = cpuShare;
     }
 
     Optional<SnapshotInfo> newest() {
@@ -325,7 +330,7 @@ final class ReplaySnapshots implements AutoCloseable {
 
     private void write(ReplayState state, ReplayState.Cut cut, List<PendingFollowUps.Entry> pending) throws Exception {
         var snapshotId = UUID.randomUUID().toString();
-        var chunks = new Chunks(snapshotId);
+        var chunks = new Chunks(snapshotId, new Pace(cpuShare));
         SnapshotFormat.Counts counts;
         try {
             if (producer == null) {
@@ -378,11 +383,13 @@ final class ReplaySnapshots implements AutoCloseable {
         final MessageDigest sha256 = sha256();
         final List<Future<RecordMetadata>> sent = new ArrayList<>();
         final byte[] buffer = new byte[CHUNK_BYTES];
+        final Pace pace;
         int filled;
         long bytes;
 
-        Chunks(String snapshotId) {
+        Chunks(String snapshotId, Pace pace) {
             this.snapshotId = snapshotId;
+            this.pace = pace;
         }
 
         @Override
@@ -420,6 +427,39 @@ final class ReplaySnapshots implements AutoCloseable {
             bytes += chunk.length;
             sent.add(producer.send(new ProducerRecord<>(partition.topic(), 0, snapshotId + "/" + sent.size(), chunk)));
             filled = 0;
+            pace.keep();
+        }
+    }
+
+    /**
+     * Keeps the writing thread to a share of one core ({@code LEDGER_SNAPSHOT_CPU_SHARE}): after each
+     * chunk it sleeps until its CPU time since the start is at most that share of the time passed.
+     * Serialising and compressing the state is a core's work for seconds, and on a machine whose
+     * cores the replay's fetching and applying threads already fill, applying would slow by as much
+     * (BENCHMARKS.md: 43 % with no pause); the snapshot takes longer instead.
+     */
+    private static final class Pace {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final double share;
+        private final long startCpu = THREADS.getCurrentThreadCpuTime();
+        private final long startWall = System.nanoTime();
+
+        Pace(double share) {
+            this.share = share;
+        }
+
+        void keep() {
+            if (share >= 1) {
+                return;
+            }
+            long due = (long) ((THREADS.getCurrentThreadCpuTime() - startCpu) / share) - (System.nanoTime() - startWall);
+            if (due > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(due).toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

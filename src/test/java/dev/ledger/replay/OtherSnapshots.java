@@ -12,6 +12,11 @@ record OtherSnapshots(LedgerConfig config, String snapshotTopic) implements Ledg
     }
 
     @Override
+    public double snapshotCpuShare() {
+        return config.snapshotCpuShare();
+    }
+
+    @Override
     public Mode mode() {
         return config.mode();
     }

@@ -14,8 +14,8 @@ import java.util.Map;
  * group mode, an empty database: the start-up gate the architecture names. Each mode is started
  * several times, each on a topic (and database) of its own, and the median is reported. On JDK 25
  * and later, again with an AOT cache (JEP 483/515) made by one training start in group mode, as a
- * container image built with it would start: from the aot-jar packaging, since the JVM caches only
- * the classes of its own class path, and the fast-jar loads the application's with a loader of its own.
+ * container image built with it would start: from the aot-jar packaging, since the JVM loads and links
+ * cached classes ahead of time only for its own class loaders, and the fast-jar has a loader of its own.
  */
 final class Startup {
 

@@ -111,7 +111,9 @@ class SnapshotTest {
         // Bursts of transfers until a snapshot is cut while some of their credits are decided but
         // not yet on the topic: transfers in flight and follow-ups pending at the cut.
         var withPending = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            var found = manifests().stream().filter(manifest -> manifest.pendingFollowUps() > 0).findFirst();
+            // The newest: an older one's chunks are deleted once two newer snapshots are written.
+            var found = manifests().stream().filter(manifest -> manifest.pendingFollowUps() > 0)
+                    .max(Comparator.comparingLong(SnapshotManifest::firstOffset));
             if (found.isEmpty()) {
                 writeTransfers(30);
             }

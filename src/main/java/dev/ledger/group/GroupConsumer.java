@@ -232,7 +232,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         consumer.resume(unpositioned);
         applying.addAll(numbers);
         unpositioned.clear();
-        LOG.infof("This instance now applies partitions %s of %s", applying, config.topic());
+        LOG.infof("This consumer now applies partitions %s of %s", applying, config.topic());
     }
 
     /** Nothing of a failed batch was written: every partition is read again from where the database says. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,8 @@ class FaultToleranceIT {
 
     private static final int PARTITIONS = 6;
     private static final List<String> ACCOUNTS = IntStream.range(0, 16).mapToObj(i -> "acct-%02d".formatted(i)).toList();
-    private static final Pattern OWNERSHIP = Pattern.compile("This instance now (?:owns|applies) partitions \\[([0-9, ]*)]");
+    /** A replay instance's ownership, or one group-mode consumer's partitions, each line naming its thread. */
+    private static final Pattern OWNERSHIP = Pattern.compile("\\(([^)]+)\\) This (?:instance|consumer) now (?:owns|applies) partitions \\[([0-9, ]*)]");
 
     private final String topic = "faults-" + UUID.randomUUID().toString().substring(0, 8);
     private final ExpectedLedger model = new ExpectedLedger();
@@ -449,16 +451,18 @@ class FaultToleranceIT {
     }
 
     /** The partitions an instance last said it owns, from its log. */
+    /** What the instance applies or owns now: the partitions each of its consumer threads named last. */
     private static Set<Integer> owned(ServiceInstance instance) throws IOException {
-        String last = null;
+        var lastByThread = new HashMap<String, String>();
         for (String line : Files.readAllLines(instance.logFile(), StandardCharsets.ISO_8859_1)) {
             var matcher = OWNERSHIP.matcher(line);
             if (matcher.find()) {
-                last = matcher.group(1);
+                lastByThread.put(matcher.group(1), matcher.group(2));
             }
         }
-        return last == null || last.isBlank() ? Set.of()
-                : Pattern.compile(",\\s*").splitAsStream(last).map(Integer::valueOf).collect(Collectors.toCollection(TreeSet::new));
+        return lastByThread.values().stream().filter(last -> !last.isBlank())
+                .flatMap(last -> Pattern.compile(",\\s*").splitAsStream(last)).map(Integer::valueOf)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The partition Kafka's default partitioner puts an account's events on. */

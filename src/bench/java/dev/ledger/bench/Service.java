@@ -104,12 +104,6 @@ final class Service implements AutoCloseable {
         throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
     }
 
-    /** CPU seconds the instance's process has used so far, on every core. */
-    double cpuSeconds() {
-        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for " + pid()))
-                .toNanos() / 1e9;
-    }
-
     /** The body of a GET, or an empty string when the instance does not answer. */
     String get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base() + path)));

@@ -13,7 +13,6 @@ import dev.ledger.config.JsonStrictness;
 import dev.ledger.domain.EventType;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
-import dev.ledger.domain.Rejection;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import java.util.stream.Stream;
 @Singleton
 @RegisterForReflection(targets = {Payload.AccountOpenRequested.class, Payload.DepositRequested.class,
         Payload.WithdrawalRequested.class, Payload.TransferRequested.class, Payload.TransferCreditRequested.class,
-        Payload.TransferRefundRequested.class, Rejection.class})
+        Payload.TransferRefundRequested.class})
 public final class EventCodec {
 
     static final Map<String, EventType> TYPES = Stream.of(EventType.values())

@@ -48,8 +48,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Group mode's consumer: instances share one consumer group, and each of their consumers (see
- * {@code LEDGER_GROUP_CONSUMERS}) applies the batches of its partitions into PostgreSQL, one transaction per batch that also records where each partition
- * resumes. A partition is read only once it has been positioned at those recorded offsets, so a
+ * {@code LEDGER_GROUP_CONSUMERS}) applies the batches of its partitions into PostgreSQL, one
+ * transaction per batch that also records where each partition resumes. A partition is read only once it has been positioned at those recorded offsets, so a
  * crash or rebalance at any point neither loses nor repeats an event; offsets committed to Kafka
  * only feed lag monitoring.
  *

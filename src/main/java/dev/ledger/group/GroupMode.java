@@ -8,9 +8,9 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.Instance;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Group mode: instances share a consumer group and apply each event once, into the PostgreSQL they share. */
 @ApplicationScoped
@@ -22,7 +22,8 @@ public class GroupMode implements LedgerMode {
 
     private final Instance<GroupConsumer> newConsumer;
     private final int consumerCount;
-    private final List<GroupConsumer> consumers = new ArrayList<>();
+    /** Filled at start while the readiness check may already read it. */
+    private final List<GroupConsumer> consumers = new CopyOnWriteArrayList<>();
     private final PgNotifications notifications;
     private final PgLedgerQueries queries;
     private final PgBatchStore store;

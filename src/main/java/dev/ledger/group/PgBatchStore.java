@@ -205,7 +205,9 @@ public class PgBatchStore {
      * {@code COMMIT} then rolls it back. The stale-batch check fails as {@link StaleBatchException}.
      */
     private static Uni<Void> pipelined(List<Uni<Void>> statements) {
-        var outcomes = statements.stream().map(statement -> statement.map(done -> (Throwable) null).onFailure().recoverWithItem(failure -> failure)).toList();
+        var outcomes = statements.stream()
+                .map(statement -> statement.map(done -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
+                .toList();
         return Uni.combine().all().unis(outcomes).with(Throwable.class, failures -> failures.stream()
                         .filter(failure -> failure != null && !TRANSACTION_ABORTED.equals(sqlState(failure)))
                         .findFirst())

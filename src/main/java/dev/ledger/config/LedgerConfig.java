@@ -99,6 +99,18 @@ public interface LedgerConfig {
         @WithDefault("2")
         @Min(1)
         int consumers();
+
+        /**
+         * {@code LEDGER_GROUP_SYNCHRONOUS_COMMIT}: whether an applying transaction waits for
+         * PostgreSQL to flush its commit to disk. Off by default, because the database is a
+         * projection of the topic: every event is already durable on Kafka, and a batch's offsets
+         * commit with its state, so a tail of commits lost in a PostgreSQL crash is applied again
+         * from the recorded offsets with the same results. The flush is on every mutation's path
+         * (two for a transfer) and its tail decides the p99 (BENCHMARKS.md). On for a database
+         * that others read as a record of its own.
+         */
+        @WithDefault("false")
+        boolean synchronousCommit();
     }
 
     interface Replay {

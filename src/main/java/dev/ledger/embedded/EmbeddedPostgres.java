@@ -68,19 +68,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Starts a server on {@code dataDir}, creating the cluster first if it is new; {@link #close()} stops it. */
     public static EmbeddedPostgres startOwned(Path dataDir) {
+        return startOwned(dataDir, 0);
+    }
+
+    /** As {@link #startOwned(Path)}, on {@code port} (0: any free one), so that clients find it again after a restart. */
+    public static EmbeddedPostgres startOwned(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         stopOrphan(dataDir);
-        return launch(dataDir, false);
+        return launch(dataDir, false, port);
     }
 
     /** Starts a server on a new temporary directory, which {@link #close()} deletes. */
     public static EmbeddedPostgres startFresh() {
         try {
-            return launch(Files.createTempDirectory("embedded-postgres-"), true);
+            return launch(Files.createTempDirectory("embedded-postgres-"), true, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +126,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres launch(Path directory, boolean fresh) {
+    private static EmbeddedPostgres launch(Path directory, boolean fresh, int port) {
         QUIETED.setLevel(Level.WARNING);
         long began = System.nanoTime();
         Path dataDir = directory.toAbsolutePath().normalize();
@@ -135,6 +140,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // No socket file in /tmp: TCP on loopback is the only way in.
                 .setServerConfig("unix_socket_directories", "''");
+        if (port != 0) {
+            builder.setPort(port);
+        }
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
         try {
             server = builder.start();
@@ -178,7 +186,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /** The live postmaster named by the directory's lock file, if it still is a PostgreSQL process. */
-    private static Optional<ProcessHandle> postmasterOf(Path dataDir) {
+    public static Optional<ProcessHandle> postmasterOf(Path dataDir) {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) {
             return Optional.empty();

@@ -7,10 +7,12 @@ import dev.ledger.domain.LedgerView;
 import dev.ledger.domain.LedgerWriter;
 import dev.ledger.domain.Transfer;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One consumed batch's view of PostgreSQL: the rows its events read, loaded up front in a few
@@ -34,7 +36,12 @@ final class BatchState implements LedgerView, LedgerWriter {
     private long currentMicros;
 
     final Map<String, Account> changedAccounts = new LinkedHashMap<>();
-    final Map<TransferKey, Transfer> changedTransfers = new LinkedHashMap<>();
+    /**
+     * In key order: a transfer's row is written by the batches of two partitions, its debit's and
+     * its credit's, maybe by two consumers at once; rows written in one order take their locks in
+     * one order, so two such batches wait for each other instead of deadlocking (40P01).
+     */
+    final Map<TransferKey, Transfer> changedTransfers = new TreeMap<>(TransferKey.ORDER);
     final Map<String, Dated<CommandResult>> newCommands = new LinkedHashMap<>();
     final Map<String, Dated<String>> newlyAppliedFollowUps = new LinkedHashMap<>();
 
@@ -86,6 +93,8 @@ final class BatchState implements LedgerView, LedgerWriter {
 
     /** A transfers row's key: each sender's transfer under an id is a row of its own. */
     record TransferKey(String transferId, String from) {
+        static final Comparator<TransferKey> ORDER = Comparator.comparing(TransferKey::transferId).thenComparing(TransferKey::from);
+
         static TransferKey of(Transfer transfer) {
             return new TransferKey(transfer.transferId(), transfer.from());
         }

@@ -45,10 +45,19 @@ public class PgBatchStore {
     /** Looked up on use: in replay mode the datasource is inactive and its pool must not be touched. */
     private final Instance<Pool> pools;
     private final IdempotencyRetention retention;
+    /**
+     * {@code BEGIN}, and how the transaction is planned and made durable. Its statements read and
+     * write rows by key, in tables that grow without bound; without fresh statistics (autovacuum off
+     * or behind, or a plan cached while a table was nearly empty) PostgreSQL may choose to scan a
+     * whole table for a batch's keys, which took 10 to 27 s a batch once {@code applied_follow_ups}
+     * held 200,000 rows (BENCHMARKS.md). For durability see {@code LedgerConfig.Group#synchronousCommit}.
+     */
+    private final String begin;
 
     PgBatchStore(Instance<Pool> pools, LedgerConfig config) {
         this.pools = pools;
         this.retention = new IdempotencyRetention(config.idempotencyRetention());
+        this.begin = "begin; set local enable_seqscan = off" + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
     }
 
     /** A follow-up to keep in the outbox until it is applied. */
@@ -90,7 +99,7 @@ public class PgBatchStore {
     public Uni<BatchState> load(SqlConnection connection, String topic, Set<Integer> partitions, Set<String> accountIds,
                                 Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
         return Uni.combine().all().unis(
-                        connection.query("begin").execute(),
+                        connection.query(begin).execute(),
                         select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
                                 accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
                                         row.getLong(4)), Account::accountId),

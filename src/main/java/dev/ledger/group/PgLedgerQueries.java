@@ -7,6 +7,9 @@ import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.Transfers;
 import dev.ledger.pipeline.LedgerQueries;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,21 +44,21 @@ public class PgLedgerQueries implements LedgerQueries {
 
     @Override
     public Uni<Optional<Account>> findAccount(String accountId) {
-        return pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id = $1")
+        return reachable(pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id = $1")
                 .execute(Tuple.of(accountId))
-                .map(rows -> first(rows, PgLedgerQueries::account));
+                .map(rows -> first(rows, PgLedgerQueries::account)));
     }
 
     /** In the database's collation, as the {@code after} bound compares: each page continues where the last one ended. */
     @Override
     public Uni<List<Account>> listAccounts(String after, int limit) {
-        return pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id > $1 order by account_id limit $2")
+        return reachable(pools.get().preparedQuery("select " + ACCOUNT_COLUMNS + " from accounts where account_id > $1 order by account_id limit $2")
                 .execute(Tuple.of(after == null ? "" : after, limit))
                 .map(rows -> {
                     var found = new ArrayList<Account>();
                     rows.forEach(row -> found.add(account(row)));
                     return found;
-                });
+                }));
     }
 
     @Override
@@ -69,13 +73,13 @@ public class PgLedgerQueries implements LedgerQueries {
     }
 
     private Uni<List<Transfer>> transfers(String where, Tuple parameters) {
-        return pools.get().preparedQuery("select " + PgBatchStore.TRANSFER_COLUMNS + " from transfers " + where)
+        return reachable(pools.get().preparedQuery("select " + PgBatchStore.TRANSFER_COLUMNS + " from transfers " + where)
                 .execute(parameters)
                 .map(rows -> {
                     var found = new ArrayList<Transfer>();
                     rows.forEach(row -> found.add(PgBatchStore.transfer(row)));
                     return found;
-                });
+                }));
     }
 
     @Override
@@ -90,10 +94,10 @@ public class PgLedgerQueries implements LedgerQueries {
 
     /** The command whose {@code column} holds {@code value}: the command id, or the idempotency key (unique while kept). */
     private Uni<Optional<CommandResult>> command(String column, String value) {
-        return pools.get().preparedQuery("select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c." + column
+        return reachable(pools.get().preparedQuery("select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c." + column
                         + " = $1 limit 1")
                 .execute(Tuple.of(value))
-                .map(rows -> first(rows, CommandRows::result));
+                .map(rows -> first(rows, CommandRows::result)));
     }
 
     private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
@@ -112,7 +116,7 @@ public class PgLedgerQueries implements LedgerQueries {
      */
     @Override
     public Uni<Snapshot> digest() {
-        return pools.get().withTransaction(tx -> tx.query("set transaction isolation level repeatable read, read only").execute()
+        return reachable(pools.get().withTransaction(tx -> tx.query("set transaction isolation level repeatable read, read only").execute()
                 .chain(() -> tx.preparedQuery("select partition, next_offset from partition_offsets where topic = $1")
                         .execute(Tuple.of(topic)))
                 .chain(offsets -> {
@@ -124,6 +128,24 @@ public class PgLedgerQueries implements LedgerQueries {
                             .onItem().invoke(row -> digest.add(row.getString(0), row.getLong(1), row.getLong(2)))
                             .collect().last()
                             .map(last -> new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), positions));
-                }));
+                })));
+    }
+
+    /**
+     * A read that failed because the database could not be reached becomes a 503 the client may
+     * retry, not a 500: the connection was refused or lost, or the server answered that it cannot
+     * serve now (SQLSTATE classes 08, 53 and 57: starting up, shutting down, out of connections).
+     * Any other error of the server's is a fault of this service's and stays one.
+     */
+    private static <T> Uni<T> reachable(Uni<T> read) {
+        return read.onFailure(PgLedgerQueries::unreachable).transform(StateUnavailableException::new);
+    }
+
+    private static boolean unreachable(Throwable failure) {
+        if (failure instanceof PgException answered) {
+            var state = answered.getSqlState();
+            return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+        }
+        return failure instanceof IOException || failure instanceof VertxException || failure instanceof NoStackTraceThrowable;
     }
 }

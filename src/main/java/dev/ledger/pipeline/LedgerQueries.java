@@ -32,4 +32,11 @@ public interface LedgerQueries {
 
     record Snapshot(long accounts, long totalBalance, String digest, Map<Integer, Long> positions) {
     }
+
+    /** The store the state is read from cannot be reached now (group mode's database is down or restarting). */
+    final class StateUnavailableException extends RuntimeException {
+        public StateUnavailableException(Throwable cause) {
+            super("the database cannot be reached: " + cause.getMessage(), cause, false, false);
+        }
+    }
 }

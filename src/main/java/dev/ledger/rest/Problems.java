@@ -8,6 +8,7 @@ import dev.ledger.command.CommandGateway.PartitionStalledException;
 import dev.ledger.command.CommandGateway.PublishTimeoutException;
 import dev.ledger.domain.Rejection;
 import dev.ledger.pipeline.EventPublisher.PublishRefusedException;
+import dev.ledger.pipeline.LedgerQueries.StateUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -95,6 +96,12 @@ public final class Problems {
     public Response notWritten(RuntimeException e) {
         return of(503, "kafka-unavailable", "The event could not be written to Kafka",
                 e.getMessage() + "; nothing was acknowledged. Retry with the same Idempotency-Key.");
+    }
+
+    @ServerExceptionMapper
+    public Response stateUnavailable(StateUnavailableException e) {
+        return of(503, "database-unavailable", "The database cannot be reached",
+                e.getMessage() + ". Retry with the same Idempotency-Key: a retry never applies anything twice.");
     }
 
     @ServerExceptionMapper

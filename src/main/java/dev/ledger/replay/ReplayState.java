@@ -50,8 +50,8 @@ import java.util.function.ToIntFunction;
 @Typed(ReplayState.class)
 public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
-    /** Read and written on every event: a hash map, not a sorted one; the order is kept apart, changed only by openings. */
-    private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    /** Read and written on every event: hashed, not sorted; the order is kept apart, changed only by openings. */
+    private final AccountColumns accounts = new AccountColumns();
     private final AccountOrder order = new AccountOrder();
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
@@ -158,7 +158,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         if (reading != null) {
             reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
         }
-        if (accounts.put(account.accountId(), account) == null) {
+        if (accounts.put(account)) {
             order.opened(account.accountId());
         }
     }

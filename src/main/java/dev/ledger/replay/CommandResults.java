@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.function.IntToLongFunction;
 import java.util.function.ToIntFunction;
 
@@ -82,8 +83,8 @@ final class CommandResults {
             columns = current;
         }
         int row = current.rows;
-        current.idHigh[row] = id != null ? id.getMostSignificantBits() : result.commandId().hashCode();
-        current.idLow[row] = id != null ? id.getLeastSignificantBits() : result.commandId().length();
+        current.idHigh[row] = high(result.commandId(), id);
+        current.idLow[row] = low(result.commandId(), id);
         current.micros[row] = eventMicros;
         current.partition[row] = (short) partition;
         current.accountId[row] = sharedAccountId(result);
@@ -103,8 +104,8 @@ final class CommandResults {
         current.keyedOf[row] = -1;
         if (result.idempotencyKey() != null) {
             int k = current.keyed++;
-            current.keyHigh[k] = key != null ? key.getMostSignificantBits() : result.idempotencyKey().hashCode();
-            current.keyLow[k] = key != null ? key.getLeastSignificantBits() : result.idempotencyKey().length();
+            current.keyHigh[k] = high(result.idempotencyKey(), key);
+            current.keyLow[k] = low(result.idempotencyKey(), key);
             current.keyText[k] = key != null ? null : result.idempotencyKey();
             if (hash != null) {
                 System.arraycopy(hash, 0, current.hashes, k * RestoredResults.HASH_BYTES, RestoredResults.HASH_BYTES);
@@ -287,15 +288,11 @@ final class CommandResults {
     Optional<CommandResult> get(String commandId) {
         var in = columns;
         var uuid = canonicalUuid(commandId);
-        long high = uuid != null ? uuid.getMostSignificantBits() : commandId.hashCode();
-        long low = uuid != null ? uuid.getLeastSignificantBits() : commandId.length();
-        int[] table = in.byId;
-        int mask = table.length - 1;
-        for (int slot = RestoredResults.mix(high, low) & mask, entry; (entry = (int) SLOTS.getAcquire(table, slot)) != 0; slot = (slot + 1) & mask) {
-            int row = entry - 1;
-            if (in.idHigh[row] == high && in.idLow[row] == low && in.sameId(row, commandId, uuid != null)) {
-                return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
-            }
+        long high = high(commandId, uuid);
+        long low = low(commandId, uuid);
+        int row = find(in.byId, in.idHigh, in.idLow, high, low, found -> in.sameId(found, commandId, uuid != null));
+        if (row >= 0) {
+            return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
         return uuid != null ? restored.get(high, low, accounts) : Optional.empty();
     }
@@ -304,18 +301,35 @@ final class CommandResults {
     Optional<CommandResult> byIdempotencyKey(String idempotencyKey) {
         var in = columns;
         var uuid = canonicalUuid(idempotencyKey);
-        long high = uuid != null ? uuid.getMostSignificantBits() : idempotencyKey.hashCode();
-        long low = uuid != null ? uuid.getLeastSignificantBits() : idempotencyKey.length();
-        int[] table = in.byKey;
-        int mask = table.length - 1;
-        for (int slot = RestoredResults.mix(high, low) & mask, entry; (entry = (int) SLOTS.getAcquire(table, slot)) != 0; slot = (slot + 1) & mask) {
-            int k = entry - 1;
-            if (in.keyHigh[k] == high && in.keyLow[k] == low && in.sameKey(k, idempotencyKey, uuid != null)) {
-                int row = in.keyedRow[k];
-                return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
-            }
+        int k = find(in.byKey, in.keyHigh, in.keyLow, high(idempotencyKey, uuid), low(idempotencyKey, uuid),
+                found -> in.sameKey(found, idempotencyKey, uuid != null));
+        if (k >= 0) {
+            int row = in.keyedRow[k];
+            return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
         return restored.byIdempotencyKey(idempotencyKey, accounts);
+    }
+
+    /** The index whose two longs {@code table} leads to and which {@code same} accepts, or -1. */
+    private static int find(int[] table, long[] highs, long[] lows, long high, long low, IntPredicate same) {
+        int mask = table.length - 1;
+        for (int slot = RestoredResults.mix(high, low) & mask, entry; (entry = (int) SLOTS.getAcquire(table, slot)) != 0;
+             slot = (slot + 1) & mask) {
+            int index = entry - 1;
+            if (highs[index] == high && lows[index] == low && same.test(index)) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** An id or key as two longs: its UUID's, or for other text its hash and length (told apart by the text itself). */
+    private static long high(String text, UUID uuid) {
+        return uuid != null ? uuid.getMostSignificantBits() : text.hashCode();
+    }
+
+    private static long low(String text, UUID uuid) {
+        return uuid != null ? uuid.getLeastSignificantBits() : text.length();
     }
 
     /**
@@ -326,19 +340,35 @@ final class CommandResults {
         return Integer.highestOneBit(Math.max(2, capacity / 3 * 4 + 3) - 1) << 1;
     }
 
-    /** The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null. */
+    /**
+     * The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null: checked
+     * and read in one pass, since every event's command id comes here twice (its look-up and its result).
+     */
     static UUID canonicalUuid(String id) {
         if (id.length() != 36) {
             return null;
         }
+        long high = 0;
+        long low = 0;
         for (int i = 0; i < 36; i++) {
             char c = id.charAt(i);
-            boolean valid = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-            if (!valid) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return null;
+                }
+                continue;
+            }
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
                 return null;
             }
+            if (i < 18) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
+            }
         }
-        return UUID.fromString(id);
+        return new UUID(high, low);
     }
 
     /** The request hash as {@value RestoredResults#HASH_BYTES} bytes when it is their lower-case hex, else null. */
@@ -427,27 +457,12 @@ final class CommandResults {
 
         /** Whether the id table leads to {@code row}, not to a later row of the same command. */
         boolean current(int row) {
-            int mask = byId.length - 1;
-            for (int slot = RestoredResults.mix(idHigh[row], idLow[row]) & mask; byId[slot] != 0; slot = (slot + 1) & mask) {
-                if (byId[slot] == row + 1) {
-                    return true;
-                }
-            }
-            return false;
+            return find(byId, idHigh, idLow, idHigh[row], idLow[row], index -> index == row) >= 0;
         }
 
         boolean currentKey(int row) {
             int k = keyedOf[row];
-            if (k < 0) {
-                return false;
-            }
-            int mask = byKey.length - 1;
-            for (int slot = RestoredResults.mix(keyHigh[k], keyLow[k]) & mask; byKey[slot] != 0; slot = (slot + 1) & mask) {
-                if (byKey[slot] == k + 1) {
-                    return true;
-                }
-            }
-            return false;
+            return k >= 0 && find(byKey, keyHigh, keyLow, keyHigh[k], keyLow[k], index -> index == k) >= 0;
         }
 
         /**

@@ -208,6 +208,19 @@ class CommandResultsTest {
     }
 
     @Test
+    void aCanonicalUuidIsReadAsTheUuidItNamesAndAnyOtherTextAsNone() {
+        for (int i = 0; i < 1_000; i++) {
+            var uuid = UUID.randomUUID();
+            assertThat(CommandResults.canonicalUuid(uuid.toString())).isEqualTo(uuid);
+        }
+        assertThat(CommandResults.canonicalUuid(new UUID(-1, -1).toString())).isEqualTo(new UUID(-1, -1));
+        assertThat(CommandResults.canonicalUuid(UUID_ID.toUpperCase())).isNull();
+        assertThat(CommandResults.canonicalUuid(UUID_ID.replace('-', 'a'))).isNull();
+        assertThat(CommandResults.canonicalUuid(UUID_ID.substring(1) + "g")).isNull();
+        assertThat(CommandResults.canonicalUuid("command-1")).isNull();
+    }
+
+    @Test
     void anUnknownCommandIsNotFound() {
         results.put(new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, null, null), 0, 0);
 

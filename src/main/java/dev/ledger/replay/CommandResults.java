@@ -4,34 +4,57 @@ import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.function.IntToLongFunction;
 import java.util.function.ToIntFunction;
 
 /**
  * Every command's result within the idempotency retention (idempotent retries and
- * {@code GET /commands/{id}} need them), so kept small: one object per command that is also its
- * own map key. Ids and request hashes this service writes (UUIDs, hex SHA-256) are held as
- * numbers and bytes, not text; an applied account command keeps the balance and version it left,
- * since an account's id, owner and currency never change. Anything in another form is kept as it
- * came, so every result reads back exactly as it was put.
+ * {@code GET /commands/{id}} need them), held as columns of numbers found through open-addressing
+ * tables, not as an object and two map entries per command: that form took about 180 bytes of heap
+ * per command, this one about 70 (see BENCHMARKS.md). Ids, Idempotency-Keys and request hashes this
+ * service writes (UUIDs, hex SHA-256) are held as numbers and bytes; an applied account command
+ * keeps the balance and version it left, since an account's id, owner and currency never change. A
+ * result in any other form is kept as the object it came as, so every result reads back exactly as
+ * it was put.
+ *
+ * <p>Writers (the applying threads) append rows one at a time under this object's lock; readers
+ * never wait. A row's columns are written before the table entry that leads to it is published, and
+ * never change afterwards: when the columns are full, the rows still held are copied into new
+ * arrays, dropping those expired or replaced, and the new arrays are published whole, so a reader
+ * holding the old ones still reads them consistently. A result expires once the horizon of its
+ * partition passes its event time: reads skip it from then on, and the next copy drops it.
  */
 final class CommandResults {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final Rejection[] REJECTIONS = Rejection.values();
+    private static final int REJECTION = 0xF;
+    private static final int ACCOUNT = 1 << 4;
+    /** The row's {@code ref} is the result as it was put: it has no compact form. */
+    private static final int AS_PUT = 1 << 5;
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int MIN_ROWS = 64;
 
-    private final ConcurrentMap<CommandKey, Stored> byId = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Stored> byIdempotencyKey = new ConcurrentHashMap<>();
     private final Function<String, Optional<Account>> accounts;
-    /** The cut a snapshot is reading, or null. */
-    private volatile AtCut<CommandKey, Stored> cut;
-    /** What the newest snapshot restored, looked up when the live maps miss. */
+    private volatile Columns columns = new Columns(MIN_ROWS, MIN_ROWS / 4);
+    /**
+     * Per partition, the event time before which its results have expired, each written by its
+     * partition's writer alone: one object each, so that adding a partition copies none of their values.
+     */
+    private volatile Horizon[] horizons = new Horizon[0];
+    /** The cut a snapshot is reading: the columns and how many rows they held then; null when none. */
+    private volatile Columns cutColumns;
+    private int cutRows;
+    /** What the newest snapshot restored, looked up when the live rows miss. */
     private volatile RestoredResults restored = RestoredResults.NONE;
     /** The restored results the live ones had superseded when the cut began. */
     private long[] restoredSupersededAtCut;
@@ -42,46 +65,101 @@ final class CommandResults {
     }
 
     /**
+     * Stores a result; a later one under the same command id replaces it.
+     *
      * @param partition the partition of the command's event
      * @param eventMicros the command's event time, by which it expires
-     * @return the stored result, to hand to {@link #remove} once it expires
      */
-    Expiring put(CommandResult result, int partition, long eventMicros) {
-        var accountId = sharedAccountId(result);
-        var stored = result.idempotencyKey() == null ? new Stored(result, accountId, partition, eventMicros)
-                : new Keyed(result, accountId, partition, eventMicros);
-        var reading = cut;
-        if (reading != null) {
-            reading.keep(stored, byId.get(stored));
+    synchronized void put(CommandResult result, int partition, long eventMicros) {
+        var id = canonicalUuid(result.commandId());
+        var key = result.idempotencyKey() == null ? null : canonicalUuid(result.idempotencyKey());
+        var hash = hashBytes(result.requestHash());
+        var account = result.account();
+        boolean compact = id != null && (result.idempotencyKey() == null || hash != null)
+                && (account == null || account.accountId().equals(result.accountId()) && account.version() <= Integer.MAX_VALUE);
+        var current = columns;
+        if (current.rows == current.idHigh.length || result.idempotencyKey() != null && current.keyed == current.keyHigh.length) {
+            current = compacted(current);
+            columns = current;
         }
+        int row = current.rows;
+        current.idHigh[row] = high(result.commandId(), id);
+        current.idLow[row] = low(result.commandId(), id);
+        current.micros[row] = eventMicros;
+        current.partition[row] = (short) partition;
+        current.accountId[row] = sharedAccountId(result);
+        if (compact) {
+            int bits = result.rejection() == null ? 0 : result.rejection().ordinal() + 1;
+            if (account != null) {
+                bits |= ACCOUNT;
+                current.balance[row] = account.balance();
+                current.version[row] = (int) account.version();
+            }
+            current.flags[row] = (byte) bits;
+            current.ref[row] = result.transfer();
+        } else {
+            current.flags[row] = AS_PUT;
+            current.ref[row] = result;
+        }
+        current.keyedOf[row] = -1;
+        if (result.idempotencyKey() != null) {
+            int k = current.keyed++;
+            current.keyHigh[k] = high(result.idempotencyKey(), key);
+            current.keyLow[k] = low(result.idempotencyKey(), key);
+            current.keyText[k] = key != null ? null : result.idempotencyKey();
+            if (hash != null) {
+                System.arraycopy(hash, 0, current.hashes, k * RestoredResults.HASH_BYTES, RestoredResults.HASH_BYTES);
+            }
+            current.keyedRow[k] = row;
+            current.keyedOf[row] = k;
+        }
+        current.rows++;
         // Live first, then the restored one superseded: a reader meanwhile finds one or the other.
-        byId.put(stored, stored);
-        if (stored.text == null) {
-            restored.supersede(stored.high, stored.low);
+        current.index(row, result.commandId(), id != null, result.idempotencyKey(), key != null);
+        if (id != null) {
+            restored.supersede(id.getMostSignificantBits(), id.getLeastSignificantBits());
         }
-        if (stored instanceof Keyed keyed) {
-            byIdempotencyKey.put(keyed.idempotencyKey, keyed);
-            restored.supersede(keyed.idempotencyKey);
+        if (result.idempotencyKey() != null) {
+            restored.supersede(result.idempotencyKey());
         }
-        return stored;
     }
 
-    /** Drops an expired result, unless the command has been stored again since. */
-    void remove(Expiring expired) {
-        var stored = (Stored) expired;
-        var reading = cut;
-        if (reading != null && byId.get(stored) == stored) {
-            reading.keep(stored, stored);
+    /**
+     * The rows still held, in new arrays a quarter larger than they need (the heap they take counts
+     * more than copying a little more often): expired rows and rows replaced under both their id
+     * and their key stay behind.
+     */
+    private Columns compacted(Columns old) {
+        int rows = 0;
+        int keyed = 0;
+        var held = new boolean[old.rows];
+        for (int row = 0; row < old.rows; row++) {
+            if (!expired(old, row) && (old.current(row) || old.currentKey(row))) {
+                held[row] = true;
+                rows++;
+                keyed += old.keyedOf[row] >= 0 ? 1 : 0;
+            }
         }
-        byId.remove(stored, stored);
-        if (stored instanceof Keyed keyed) {
-            byIdempotencyKey.remove(keyed.idempotencyKey, keyed);
+        var fresh = new Columns(Math.max(MIN_ROWS, rows + rows / 4 + 1), Math.max(MIN_ROWS / 4, keyed + keyed / 4 + 1));
+        for (int row = 0; row < old.rows; row++) {
+            if (held[row]) {
+                fresh.copy(old, row, old.current(row), old.currentKey(row));
+            }
         }
+        return fresh;
+    }
+
+    private boolean expired(Columns in, int row) {
+        int p = in.partition[row];
+        var h = horizons;
+        return p < h.length && in.micros[row] < h[p].micros;
     }
 
     void clear() {
-        byId.clear();
-        byIdempotencyKey.clear();
+        synchronized (this) {
+            columns = new Columns(MIN_ROWS, MIN_ROWS / 4);
+            horizons = new Horizon[0];
+        }
         restored = RestoredResults.NONE;
     }
 
@@ -90,37 +168,58 @@ final class CommandResults {
         restored = results;
     }
 
-    /** Called as the horizon of {@code partition} moves: its restored results from before {@code horizon} have expired. */
-    void expireRestored(int partition, long horizon) {
+    /**
+     * Called by {@code partition}'s writer as its horizon moves, before it decides its next event:
+     * its results from before {@code horizon} have expired, live and restored.
+     */
+    void expire(int partition, long horizon) {
+        var h = horizons;
+        if (partition >= h.length) {
+            synchronized (this) {
+                var grown = Arrays.copyOf(horizons, Math.max(partition + 1, horizons.length));
+                Arrays.setAll(grown, p -> grown[p] != null ? grown[p] : new Horizon());
+                horizons = grown;
+                h = grown;
+            }
+        }
+        if (h[partition].micros < horizon) {
+            h[partition].micros = horizon;
+        }
         restored.expire(partition, horizon);
     }
 
-    /** From now until {@link #endCut}, changes keep what the results were, for {@link #forEachAtCut}. */
-    void beginCut() {
+    /** From now until {@link #endCut}, changes keep what the results were, for {@link #forEachAtCut}. Called between two batches. */
+    synchronized void beginCut() {
         restoredSupersededAtCut = restored.supersededAtCut();
-        cut = new AtCut<>();
+        cutRows = columns.rows;
+        cutColumns = columns;
     }
 
     void endCut() {
-        cut = null;
+        cutColumns = null;
     }
 
     /**
-     * Every result as it was when {@link #beginCut} was called (one changed meanwhile may come twice):
-     * in compact form where it has one, else as it was put.
+     * Every result held when {@link #beginCut} was called, in the order put, so that one replaced
+     * since by another under its id comes before it: in compact form where it has one, else as it
+     * was put.
      *
      * @param horizonAtCut per partition, the horizon of the idempotency retention at the cut
      * @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold
      */
     void forEachAtCut(IntToLongFunction horizonAtCut, ToIntFunction<String> accountIndex, AtCutConsumer action) {
+        var cut = cutColumns;
         var row = new RestoredResults.Row();
-        cut.forEach(byId, (key, stored) -> {
-            if (compact(stored, accountIndex, row)) {
+        for (int i = 0; i < cutRows; i++) {
+            if (cut.micros[i] < horizonAtCut.applyAsLong(cut.partition[i])) {
+                continue;
+            }
+            if (compact(cut, i, accountIndex, row)) {
                 action.compact(row);
             } else {
-                action.asPut(result(stored), stored.partition, stored.eventMicros);
+                action.asPut(cut.result(i, accounts), cut.partition[i], cut.micros[i]);
             }
-        });
+        }
         restored.forEachAtCut(restoredSupersededAtCut, horizonAtCut, accountIndex, action::compact);
     }
 
@@ -130,28 +229,26 @@ final class CommandResults {
         void asPut(CommandResult result, int partition, long eventMicros);
     }
 
-    /** Fills {@code row} with {@code stored} when it has a compact form (see {@link RestoredResults.Row}). */
-    private boolean compact(Stored stored, ToIntFunction<String> accountIndex, RestoredResults.Row row) {
-        row.account = accountIndex.applyAsInt(stored.accountId);
-        if (stored.text != null || row.account < 0 || stored.version > Integer.MAX_VALUE) {
+    /** Fills {@code row} with row {@code i} when it has a compact form (see {@link RestoredResults.Row}). */
+    private boolean compact(Columns in, int i, ToIntFunction<String> accountIndex, RestoredResults.Row row) {
+        var accountId = in.accountId[i];
+        row.account = accountIndex.applyAsInt(accountId);
+        int k = in.keyedOf[i];
+        if ((in.flags[i] & AS_PUT) != 0 || row.account < 0) {
             return false;
         }
-        row.idempotencyKey = null;
-        if (stored instanceof Keyed keyed) {
-            if (!(keyed.requestHash instanceof byte[] hash) || hash.length != RestoredResults.HASH_BYTES) {
-                return false;
-            }
-            row.idempotencyKey = keyed.idempotencyKey;
-            System.arraycopy(hash, 0, row.requestHash, 0, hash.length);
+        row.idempotencyKey = k < 0 ? null : in.key(k);
+        if (k >= 0) {
+            System.arraycopy(in.hashes, k * RestoredResults.HASH_BYTES, row.requestHash, 0, RestoredResults.HASH_BYTES);
         }
-        var transfer = stored.transfer;
+        var transfer = (Transfer) in.ref[i];
         row.transferLeft = transfer != null;
         if (transfer != null) {
             var id = transfer.transferId();
-            var uuid = id.length() < 36 ? null : CommandKey.canonicalUuid(id.substring(id.length() - 36));
+            var uuid = id.length() < 36 ? null : canonicalUuid(id.substring(id.length() - 36));
             row.to = accountIndex.applyAsInt(transfer.to());
-            if (uuid == null || row.to < 0 || !transfer.from().equals(stored.accountId) || !transfer.requested()
-                    || !Objects.equals(transfer.currency(), accounts.apply(stored.accountId).map(Account::currency).orElse(null))) {
+            if (uuid == null || row.to < 0 || !transfer.from().equals(accountId) || !transfer.requested()
+                    || !Objects.equals(transfer.currency(), accounts.apply(accountId).map(Account::currency).orElse(null))) {
                 return false;
             }
             row.transferPrefix = id.substring(0, id.length() - 36);
@@ -162,14 +259,15 @@ final class CommandResults {
             row.reason = transfer.reason();
             row.reference = transfer.reference();
         }
-        row.idHigh = stored.high;
-        row.idLow = stored.low;
-        row.partition = stored.partition;
-        row.eventMicros = stored.eventMicros;
-        row.rejection = stored.rejection;
-        row.accountLeft = stored.version > 0;
-        row.balance = stored.balance;
-        row.version = stored.version;
+        row.idHigh = in.idHigh[i];
+        row.idLow = in.idLow[i];
+        row.partition = in.partition[i];
+        row.eventMicros = in.micros[i];
+        int rejection = in.flags[i] & REJECTION;
+        row.rejection = rejection == 0 ? null : REJECTIONS[rejection - 1];
+        row.accountLeft = (in.flags[i] & ACCOUNT) != 0;
+        row.balance = row.accountLeft ? in.balance[i] : 0;
+        row.version = row.accountLeft ? in.version[i] : 0;
         return true;
     }
 
@@ -188,132 +286,275 @@ final class CommandResults {
     }
 
     Optional<CommandResult> get(String commandId) {
-        var key = new CommandKey(commandId);
-        var live = byId.get(key);
-        if (live != null) {
-            return Optional.of(result(live));
+        var in = columns;
+        var uuid = canonicalUuid(commandId);
+        long high = high(commandId, uuid);
+        long low = low(commandId, uuid);
+        int row = find(in.byId, in.idHigh, in.idLow, high, low, found -> in.sameId(found, commandId, uuid != null));
+        if (row >= 0) {
+            return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
-        return key.text == null ? restored.get(key.high, key.low, accounts) : Optional.empty();
+        return uuid != null ? restored.get(high, low, accounts) : Optional.empty();
     }
 
     /** The command last applied with this Idempotency-Key, on whichever account. */
     Optional<CommandResult> byIdempotencyKey(String idempotencyKey) {
-        var live = byIdempotencyKey.get(idempotencyKey);
-        return live != null ? Optional.of(result(live)) : restored.byIdempotencyKey(idempotencyKey, accounts);
+        var in = columns;
+        var uuid = canonicalUuid(idempotencyKey);
+        int k = find(in.byKey, in.keyHigh, in.keyLow, high(idempotencyKey, uuid), low(idempotencyKey, uuid),
+                found -> in.sameKey(found, idempotencyKey, uuid != null));
+        if (k >= 0) {
+            int row = in.keyedRow[k];
+            return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
+        }
+        return restored.byIdempotencyKey(idempotencyKey, accounts);
     }
 
-    private CommandResult result(Stored stored) {
-        Account account = null;
-        if (stored.version > 0) {
-            var current = accounts.apply(stored.accountId).orElseThrow(
-                    () -> new IllegalStateException("accounts are never removed: " + stored.accountId));
-            account = new Account(stored.accountId, current.owner(), current.currency(), stored.balance, stored.version);
-        }
-        var keyed = stored instanceof Keyed k ? k : null;
-        return new CommandResult(stored.commandId(), stored.accountId, keyed == null ? null : keyed.idempotencyKey,
-                keyed == null ? null : keyed.requestHash(), stored.rejection, account, stored.transfer);
-    }
-
-    /** A command id: a UUID in canonical form as two longs, anything else as its text. */
-    private static class CommandKey {
-        final long high;
-        final long low;
-        final String text;
-
-        CommandKey(String commandId) {
-            var uuid = canonicalUuid(commandId);
-            this.high = uuid == null ? 0 : uuid.getMostSignificantBits();
-            this.low = uuid == null ? 0 : uuid.getLeastSignificantBits();
-            this.text = uuid == null ? commandId : null;
-        }
-
-        String commandId() {
-            return text != null ? text : new UUID(high, low).toString();
-        }
-
-        @Override
-        public final boolean equals(Object other) {
-            return other instanceof CommandKey key && high == key.high && low == key.low && Objects.equals(text, key.text);
-        }
-
-        @Override
-        public final int hashCode() {
-            return text != null ? text.hashCode() : Long.hashCode(high * 31 + low);
-        }
-
-        /** The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null. */
-        private static UUID canonicalUuid(String id) {
-            if (id.length() != 36) {
-                return null;
+    /** The index whose two longs {@code table} leads to and which {@code same} accepts, or -1. */
+    private static int find(int[] table, long[] highs, long[] lows, long high, long low, IntPredicate same) {
+        int mask = table.length - 1;
+        for (int slot = RestoredResults.mix(high, low) & mask, entry; (entry = (int) SLOTS.getAcquire(table, slot)) != 0;
+             slot = (slot + 1) & mask) {
+            int index = entry - 1;
+            if (highs[index] == high && lows[index] == low && same.test(index)) {
+                return index;
             }
-            for (int i = 0; i < 36; i++) {
-                char c = id.charAt(i);
-                boolean valid = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-                if (!valid) {
+        }
+        return -1;
+    }
+
+    /** An id or key as two longs: its UUID's, or for other text its hash and length (told apart by the text itself). */
+    private static long high(String text, UUID uuid) {
+        return uuid != null ? uuid.getMostSignificantBits() : text.hashCode();
+    }
+
+    private static long low(String text, UUID uuid) {
+        return uuid != null ? uuid.getLeastSignificantBits() : text.length();
+    }
+
+    /**
+     * A power of two, filled to at most three quarters when the columns are full; most look-ups
+     * miss (the rules look up every new command), and a miss ends at the first empty slot.
+     */
+    private static int tableSize(int capacity) {
+        return Integer.highestOneBit(Math.max(2, capacity / 3 * 4 + 3) - 1) << 1;
+    }
+
+    /**
+     * The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null: checked
+     * and read in one pass, since every event's command id comes here twice (its look-up and its result).
+     */
+    static UUID canonicalUuid(String id) {
+        if (id.length() != 36) {
+            return null;
+        }
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
                     return null;
                 }
+                continue;
             }
-            return UUID.fromString(id);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
+                return null;
+            }
+            if (i < 18) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
+            }
         }
+        return new UUID(high, low);
     }
 
-    private static class Stored extends CommandKey implements Expiring {
-        final String accountId;
-        final int partition;
-        final long eventMicros;
-        final Rejection rejection;
-        /** The account as the command left it: balance and version, version 0 when there is none. */
-        final long balance;
-        final long version;
-        final Transfer transfer;
-
-        /** @param accountId the command's account id, as the one instance the state holds for that account */
-        Stored(CommandResult result, String accountId, int partition, long eventMicros) {
-            super(result.commandId());
-            this.accountId = accountId;
-            this.partition = partition;
-            this.eventMicros = eventMicros;
-            this.rejection = result.rejection();
-            var account = result.account();
-            if (account != null && !account.accountId().equals(accountId)) {
-                throw new IllegalArgumentException("a command's account is the one its event was keyed by: " + account);
+    /** The request hash as {@value RestoredResults#HASH_BYTES} bytes when it is their lower-case hex, else null. */
+    private static byte[] hashBytes(String hash) {
+        if (hash == null || hash.length() != 2 * RestoredResults.HASH_BYTES) {
+            return null;
+        }
+        for (int i = 0; i < hash.length(); i++) {
+            char c = hash.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
             }
-            this.balance = account == null ? 0 : account.balance();
-            this.version = account == null ? 0 : account.version();
-            this.transfer = result.transfer();
         }
-
-        @Override
-        public long eventMicros() {
-            return eventMicros;
-        }
+        return HEX.parseHex(hash);
     }
 
-    /** A command sent with an Idempotency-Key: the key, and the request's hash as bytes when it is lower-case hex. */
-    private static final class Keyed extends Stored {
-        final String idempotencyKey;
-        final Object requestHash;
+    private static final class Horizon {
+        volatile long micros = Long.MIN_VALUE;
+    }
 
-        Keyed(CommandResult result, String accountId, int partition, long eventMicros) {
-            super(result, accountId, partition, eventMicros);
-            this.idempotencyKey = result.idempotencyKey();
-            this.requestHash = compact(result.requestHash());
+    /**
+     * One generation of the columns: rows in the order put, and the Idempotency-Key columns of the
+     * keyed ones. A text id or key that is no canonical UUID is hashed into the two longs, and told
+     * apart by its text.
+     */
+    private static final class Columns {
+        final long[] idHigh;
+        final long[] idLow;
+        final long[] micros;
+        final long[] balance;
+        final int[] version;
+        final short[] partition;
+        /** The rejection's ordinal plus one (0: applied), whether an account was left, {@link #AS_PUT}. */
+        final byte[] flags;
+        /** The command's account id, as the instance its account holds. */
+        final String[] accountId;
+        /** The transfer the command left, or the whole result when {@link #AS_PUT}. */
+        final Object[] ref;
+        /** The row's index in the keyed columns, or -1. */
+        final int[] keyedOf;
+        final long[] keyHigh;
+        final long[] keyLow;
+        /** The key, when it is no canonical UUID. */
+        final String[] keyText;
+        final byte[] hashes;
+        final int[] keyedRow;
+        /** Row plus one, by command id; 0 is empty. */
+        final int[] byId;
+        /** Keyed index plus one, by Idempotency-Key. */
+        final int[] byKey;
+        /** Written by the writer under the lock; readers go through the tables, not this. */
+        int rows;
+        int keyed;
+
+        Columns(int capacity, int keyedCapacity) {
+            idHigh = new long[capacity];
+            idLow = new long[capacity];
+            micros = new long[capacity];
+            balance = new long[capacity];
+            version = new int[capacity];
+            partition = new short[capacity];
+            flags = new byte[capacity];
+            accountId = new String[capacity];
+            ref = new Object[capacity];
+            keyedOf = new int[capacity];
+            keyHigh = new long[keyedCapacity];
+            keyLow = new long[keyedCapacity];
+            keyText = new String[keyedCapacity];
+            hashes = new byte[keyedCapacity * RestoredResults.HASH_BYTES];
+            keyedRow = new int[keyedCapacity];
+            byId = new int[tableSize(capacity)];
+            byKey = new int[tableSize(keyedCapacity)];
         }
 
-        String requestHash() {
-            return requestHash instanceof byte[] bytes ? HEX.formatHex(bytes) : (String) requestHash;
+        /** Whether {@code row}'s command id is {@code commandId}, whose two longs it has already matched. */
+        boolean sameId(int row, String commandId, boolean canonical) {
+            return (flags[row] & AS_PUT) != 0 ? ((CommandResult) ref[row]).commandId().equals(commandId) : canonical;
         }
 
-        private static Object compact(String hash) {
-            if (hash == null || hash.length() % 2 != 0) {
-                return hash;
+        boolean sameKey(int k, String idempotencyKey, boolean canonical) {
+            if ((flags[keyedRow[k]] & AS_PUT) != 0) {
+                return ((CommandResult) ref[keyedRow[k]]).idempotencyKey().equals(idempotencyKey);
             }
-            try {
-                var bytes = HEX.parseHex(hash);
-                return HEX.formatHex(bytes).equals(hash) ? bytes : hash;
-            } catch (IllegalArgumentException e) {
-                return hash;
+            return keyText[k] != null ? keyText[k].equals(idempotencyKey) : canonical;
+        }
+
+        /** Whether the id table leads to {@code row}, not to a later row of the same command. */
+        boolean current(int row) {
+            return find(byId, idHigh, idLow, idHigh[row], idLow[row], index -> index == row) >= 0;
+        }
+
+        boolean currentKey(int row) {
+            int k = keyedOf[row];
+            return k >= 0 && find(byKey, keyHigh, keyLow, keyHigh[k], keyLow[k], index -> index == k) >= 0;
+        }
+
+        /**
+         * Publishes {@code row}, whose columns are written: under its id, replacing an earlier row of
+         * that id, and under its key, replacing an earlier row of that key.
+         */
+        void index(int row, String commandId, boolean canonicalId, String idempotencyKey, boolean canonicalKey) {
+            int mask = byId.length - 1;
+            int slot = RestoredResults.mix(idHigh[row], idLow[row]) & mask;
+            for (int e; (e = byId[slot]) != 0 && !(idHigh[e - 1] == idHigh[row] && idLow[e - 1] == idLow[row]
+                    && sameId(e - 1, commandId, canonicalId)); ) {
+                slot = (slot + 1) & mask;
             }
+            SLOTS.setRelease(byId, slot, row + 1);
+            int k = keyedOf[row];
+            if (k < 0) {
+                return;
+            }
+            mask = byKey.length - 1;
+            slot = RestoredResults.mix(keyHigh[k], keyLow[k]) & mask;
+            for (int e; (e = byKey[slot]) != 0 && !(keyHigh[e - 1] == keyHigh[k] && keyLow[e - 1] == keyLow[k]
+                    && sameKey(e - 1, idempotencyKey, canonicalKey)); ) {
+                slot = (slot + 1) & mask;
+            }
+            SLOTS.setRelease(byKey, slot, k + 1);
+        }
+
+        private String key(int k) {
+            int row = keyedRow[k];
+            if ((flags[row] & AS_PUT) != 0) {
+                return ((CommandResult) ref[row]).idempotencyKey();
+            }
+            return keyText[k] != null ? keyText[k] : new UUID(keyHigh[k], keyLow[k]).toString();
+        }
+
+        /** Appends row {@code row} of {@code from}, indexed under its id and its key as asked. */
+        void copy(Columns from, int row, boolean underId, boolean underKey) {
+            int to = rows++;
+            idHigh[to] = from.idHigh[row];
+            idLow[to] = from.idLow[row];
+            micros[to] = from.micros[row];
+            balance[to] = from.balance[row];
+            version[to] = from.version[row];
+            partition[to] = from.partition[row];
+            flags[to] = from.flags[row];
+            accountId[to] = from.accountId[row];
+            ref[to] = from.ref[row];
+            keyedOf[to] = -1;
+            int k = from.keyedOf[row];
+            if (k >= 0) {
+                int kt = keyed++;
+                keyHigh[kt] = from.keyHigh[k];
+                keyLow[kt] = from.keyLow[k];
+                keyText[kt] = from.keyText[k];
+                System.arraycopy(from.hashes, k * RestoredResults.HASH_BYTES, hashes, kt * RestoredResults.HASH_BYTES,
+                        RestoredResults.HASH_BYTES);
+                keyedRow[kt] = to;
+                keyedOf[to] = kt;
+                if (underKey) {
+                    byKey[emptySlot(byKey, keyHigh[kt], keyLow[kt])] = kt + 1;
+                }
+            }
+            if (underId) {
+                byId[emptySlot(byId, idHigh[to], idLow[to])] = to + 1;
+            }
+        }
+
+        /** Where an entry goes in a table that holds none under the same id (rows are copied once each). */
+        private static int emptySlot(int[] table, long high, long low) {
+            int mask = table.length - 1;
+            int slot = RestoredResults.mix(high, low) & mask;
+            while (table[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            return slot;
+        }
+
+        CommandResult result(int row, Function<String, Optional<Account>> accounts) {
+            if ((flags[row] & AS_PUT) != 0) {
+                return (CommandResult) ref[row];
+            }
+            var id = accountId[row];
+            Account account = null;
+            if ((flags[row] & ACCOUNT) != 0) {
+                var current = accounts.apply(id).orElseThrow(() -> new IllegalStateException("accounts are never removed: " + id));
+                account = new Account(id, current.owner(), current.currency(), balance[row], version[row]);
+            }
+            int k = keyedOf[row];
+            int rejection = flags[row] & REJECTION;
+            return new CommandResult(new UUID(idHigh[row], idLow[row]).toString(), id, k < 0 ? null : key(k),
+                    k < 0 ? null : HEX.formatHex(hashes, k * RestoredResults.HASH_BYTES, (k + 1) * RestoredResults.HASH_BYTES),
+                    rejection == 0 ? null : REJECTIONS[rejection - 1], account, (Transfer) ref[row]);
         }
     }
 }

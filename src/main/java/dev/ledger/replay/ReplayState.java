@@ -41,16 +41,17 @@ import java.util.function.ToIntFunction;
  * scoped: the replay threads call it several times per event, and a client proxy would look the
  * bean up each time.
  *
- * <p>Idempotency records (command results, applied follow-up ids) expire by event time: per
- * partition, a queue ordered by event time, pruned before each event of that partition is decided,
+ * <p>Idempotency records (command results, applied follow-up ids) expire by event time: before each
+ * event of a partition is decided, its horizon moves, past which {@link CommandResults} no longer
+ * reads that partition's results and a queue ordered by event time drops its applied follow-up ids,
  * so an expired record is never read and the state grows with recent commands, not with history.
  */
 @Singleton
 @Typed(ReplayState.class)
 public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
-    /** Read and written on every event: a hash map, not a sorted one; the order is kept apart, changed only by openings. */
-    private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    /** Read and written on every event: hashed, not sorted; the order is kept apart, changed only by openings. */
+    private final AccountColumns accounts = new AccountColumns();
     private final AccountOrder order = new AccountOrder();
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
@@ -58,7 +59,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private final CommandResults commands = new CommandResults(this::account);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final IdempotencyRetention retention;
-    /** Per partition, its newest event time and its idempotency records by event time; each its writer's alone. */
+    /** Per partition, its newest event time and its applied follow-up ids by event time; each its writer's alone. */
     private final ConcurrentMap<Integer, EventClock> clocks = new ConcurrentHashMap<>();
     /** The writer {@link #beginEvent} last named, for callers that write one partition at a time through this class. */
     private Writer current;
@@ -113,17 +114,13 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         current.beginEvent(timestamp);
     }
 
-    private void expire(Expiring record) {
-        if (record instanceof AppliedFollowUp followUp) {
-            if (appliedFollowUps.get(followUp.eventId()) == followUp) {
-                var reading = cut;
-                if (reading != null) {
-                    reading.followUps.keep(followUp.eventId(), followUp);
-                }
-                appliedFollowUps.remove(followUp.eventId(), followUp);
+    private void expire(AppliedFollowUp followUp) {
+        if (appliedFollowUps.get(followUp.eventId()) == followUp) {
+            var reading = cut;
+            if (reading != null) {
+                reading.followUps.keep(followUp.eventId(), followUp);
             }
-        } else {
-            commands.remove(record);
+            appliedFollowUps.remove(followUp.eventId(), followUp);
         }
     }
 
@@ -161,7 +158,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         if (reading != null) {
             reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
         }
-        if (accounts.put(account.accountId(), account) == null) {
+        if (accounts.put(account)) {
             order.opened(account.accountId());
         }
     }
@@ -213,7 +210,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     /** The command results a snapshot held in compact form; the clocks are restored already. */
     void restoreCommands(RestoredResults results) {
         commands.restore(results);
-        clocks.forEach((partition, clock) -> commands.expireRestored(partition, retention.horizon(clock.newestMicros)));
+        clocks.forEach((partition, clock) -> commands.expire(partition, retention.horizon(clock.newestMicros)));
     }
 
     void restoreFollowUp(String eventId, int partition, long eventMicros) {
@@ -221,7 +218,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     private void storeCommand(CommandResult command, EventClock clock, long eventMicros) {
-        clock.byTime.add(commands.put(command, clock.partition, eventMicros));
+        commands.put(command, clock.partition, eventMicros);
     }
 
     private void storeFollowUp(String eventId, EventClock clock, long eventMicros) {
@@ -395,7 +392,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     /** A follow-up applied on {@code partition}, from an event of that time. */
-    record AppliedFollowUp(String eventId, int partition, long eventMicros) implements Expiring {
+    record AppliedFollowUp(String eventId, int partition, long eventMicros) {
     }
 
     /**
@@ -422,8 +419,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
                 clock.newestMicros = eventMicros;
             }
             long horizon = retention.horizon(clock.newestMicros);
-            commands.expireRestored(clock.partition, horizon);
-            for (Expiring oldest; (oldest = clock.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
+            commands.expire(clock.partition, horizon);
+            for (AppliedFollowUp oldest; (oldest = clock.byTime.peek()) != null && oldest.eventMicros() < horizon; ) {
                 clock.byTime.poll();
                 expire(oldest);
             }
@@ -470,11 +467,11 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         }
     }
 
-    /** One partition's newest event time and its idempotency records, oldest event time first. */
+    /** One partition's newest event time and its applied follow-up ids, oldest event time first (command results expire in {@link CommandResults}). */
     private static final class EventClock {
         final int partition;
         long newestMicros = Long.MIN_VALUE;
-        final PriorityQueue<Expiring> byTime = new PriorityQueue<>(Comparator.comparingLong(Expiring::eventMicros));
+        final PriorityQueue<AppliedFollowUp> byTime = new PriorityQueue<>(Comparator.comparingLong(AppliedFollowUp::eventMicros));
 
         EventClock(int partition) {
             this.partition = partition;

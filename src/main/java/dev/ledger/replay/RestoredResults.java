@@ -150,7 +150,7 @@ final class RestoredResults {
         }
     }
 
-    private static int mix(long high, long low) {
+    static int mix(long high, long low) {
         long h = (high ^ Long.rotateLeft(low, 32)) * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }

@@ -7,8 +7,12 @@ import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +70,154 @@ class CommandResultsTest {
 
         assertThat(results.get(UUID_ID)).contains(lower);
         assertThat(results.get(UUID_ID.toUpperCase())).contains(upper);
+    }
+
+    @Test
+    void everyResultWithinRetentionIsFoundAfterTheColumnsGrew() {
+        var put = new ArrayList<CommandResult>();
+        for (int i = 0; i < 10_000; i++) {
+            var result = new CommandResult(new UUID(i, i).toString(), "alice", i % 5 == 0 ? new UUID(-i, i).toString() : null,
+                    i % 5 == 0 ? HEX_HASH : null, null, new Account("alice", "Alice Liddell", "EUR", i, i + 1), null);
+            results.put(result, i % 3, i);
+            put.add(result);
+        }
+
+        for (var result : put) {
+            assertThat(results.get(result.commandId())).contains(result);
+            if (result.idempotencyKey() != null) {
+                assertThat(results.byIdempotencyKey(result.idempotencyKey())).contains(result);
+            }
+        }
+    }
+
+    @Test
+    void aResultPastItsPartitionsHorizonIsGoneAndOthersStay() {
+        var old = new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, null, null);
+        var otherPartition = new CommandResult(new UUID(1, 1).toString(), "alice", null, null, null, null, null);
+        results.put(old, 0, 100);
+        results.put(otherPartition, 1, 100);
+
+        results.expire(0, 101);
+
+        assertThat(results.get(UUID_ID)).isEmpty();
+        assertThat(results.byIdempotencyKey("key-1")).isEmpty();
+        assertThat(results.get(otherPartition.commandId())).contains(otherPartition);
+    }
+
+    @Test
+    void expiredResultsAreDroppedWhenTheColumnsAreCopied() {
+        for (int i = 0; i < 100_000; i++) {
+            results.expire(0, i - 10);
+            results.put(new CommandResult(new UUID(i, i).toString(), "alice", null, null, null, null, null), 0, i);
+        }
+
+        assertThat(rowsHeld()).isLessThan(100);
+        assertThat(results.get(new UUID(99_999, 99_999).toString())).isPresent();
+        assertThat(results.get(new UUID(99_980, 99_980).toString())).isEmpty();
+    }
+
+    @Test
+    void aLaterResultUnderTheSameIdOrKeyReplacesTheEarlier() {
+        var first = new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, Rejection.INSUFFICIENT_FUNDS, null, null);
+        var second = new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, null, new Account("alice", "Alice Liddell", "EUR", 5, 2), null);
+        var sameKeyOtherCommand = new CommandResult(new UUID(7, 7).toString(), "alice", "key-1", HEX_HASH, null, null, null);
+
+        results.put(first, 0, 1);
+        results.put(second, 0, 2);
+        assertThat(results.get(UUID_ID)).contains(second);
+        results.put(sameKeyOtherCommand, 0, 3);
+
+        assertThat(results.byIdempotencyKey("key-1")).contains(sameKeyOtherCommand);
+        assertThat(results.get(UUID_ID)).contains(second);
+    }
+
+    @Test
+    void aCutGivesWhatWasHeldWhenItBeganNotWhatCameAfter() {
+        var before = new CommandResult(UUID_ID, "alice", null, null, Rejection.ACCOUNT_NOT_FOUND, null, null);
+        var asPut = new CommandResult("command-1", "alice", null, null, null, null, null);
+        results.put(before, 0, 1);
+        results.put(asPut, 0, 1);
+
+        results.beginCut();
+        for (int i = 0; i < 1_000; i++) {
+            results.put(new CommandResult(new UUID(i, i).toString(), "alice", null, null, null, null, null), 0, 2);
+        }
+        var compact = new ArrayList<Long>();
+        var whole = new ArrayList<CommandResult>();
+        results.forEachAtCut(partition -> Long.MIN_VALUE, id -> id.equals("alice") ? 0 : -1, new CommandResults.AtCutConsumer() {
+            @Override
+            public void compact(RestoredResults.Row row) {
+                compact.add(row.idLow);
+            }
+
+            @Override
+            public void asPut(CommandResult result, int partition, long eventMicros) {
+                whole.add(result);
+            }
+        });
+        results.endCut();
+
+        assertThat(compact).containsExactly(UUID.fromString(UUID_ID).getLeastSignificantBits());
+        assertThat(whole).containsExactly(asPut);
+    }
+
+    @Test
+    void aReaderFindsEveryResultPutBeforeItLooksWhileTheWriterGoesOn() throws Exception {
+        int count = 200_000;
+        var written = new AtomicInteger();
+        var failure = new AtomicReference<String>();
+        var reader = new Thread(() -> {
+            while (written.get() < count && failure.get() == null) {
+                int upTo = written.get();
+                for (int i = Math.max(0, upTo - 50); i < upTo; i++) {
+                    var found = results.get(new UUID(i, ~i).toString());
+                    if (found.isEmpty() || found.get().account().balance() != i) {
+                        failure.set("result " + i + " read as " + found);
+                    }
+                }
+            }
+        });
+        reader.start();
+        for (int i = 0; i < count; i++) {
+            results.put(new CommandResult(new UUID(i, ~i).toString(), "alice", null, null, null,
+                    new Account("alice", "Alice Liddell", "EUR", i, 2), null), i % 6, i);
+            written.set(i + 1);
+        }
+        reader.join();
+
+        assertThat(failure.get()).isNull();
+    }
+
+    /** Every row the columns hold, expired or not: a cut that takes even the expired ones. */
+    private int rowsHeld() {
+        var rows = new AtomicInteger();
+        results.beginCut();
+        results.forEachAtCut(partition -> Long.MIN_VALUE, id -> 0, new CommandResults.AtCutConsumer() {
+            @Override
+            public void compact(RestoredResults.Row row) {
+                rows.incrementAndGet();
+            }
+
+            @Override
+            public void asPut(CommandResult result, int partition, long eventMicros) {
+                rows.incrementAndGet();
+            }
+        });
+        results.endCut();
+        return rows.get();
+    }
+
+    @Test
+    void aCanonicalUuidIsReadAsTheUuidItNamesAndAnyOtherTextAsNone() {
+        for (int i = 0; i < 1_000; i++) {
+            var uuid = UUID.randomUUID();
+            assertThat(CommandResults.canonicalUuid(uuid.toString())).isEqualTo(uuid);
+        }
+        assertThat(CommandResults.canonicalUuid(new UUID(-1, -1).toString())).isEqualTo(new UUID(-1, -1));
+        assertThat(CommandResults.canonicalUuid(UUID_ID.toUpperCase())).isNull();
+        assertThat(CommandResults.canonicalUuid(UUID_ID.replace('-', 'a'))).isNull();
+        assertThat(CommandResults.canonicalUuid(UUID_ID.substring(1) + "g")).isNull();
+        assertThat(CommandResults.canonicalUuid("command-1")).isNull();
     }
 
     @Test

@@ -1,0 +1,92 @@
+package dev.ledger.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.domain.Account;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class AccountColumnsTest {
+
+    private final AccountColumns accounts = new AccountColumns();
+
+    private static Account account(int n, long balance, long version) {
+        return new Account(id(n), "Owner " + n + (n % 7 == 0 ? " Ünal 日本" : ""), n % 3 == 0 ? "USD" : "EUR", balance, version);
+    }
+
+    private static String id(int n) {
+        return "acc-%07d".formatted(n);
+    }
+
+    @Test
+    void everyAccountReadsBackExactlyAsPutAfterTheColumnsGrew() {
+        for (int n = 0; n < 100_000; n++) {
+            assertThat(accounts.put(account(n, n, 1))).isTrue();
+        }
+
+        for (int n = 0; n < 100_000; n++) {
+            assertThat(accounts.get(id(n))).isEqualTo(account(n, n, 1));
+        }
+        assertThat(accounts.get("acc-9999999")).isNull();
+    }
+
+    @Test
+    void anAccountPutAgainTakesItsNewBalanceAndVersion() {
+        assertThat(accounts.put(account(1, 0, 1))).isTrue();
+
+        assertThat(accounts.put(account(1, 50, 2))).isFalse();
+
+        assertThat(accounts.get(id(1))).isEqualTo(account(1, 50, 2));
+    }
+
+    @Test
+    void anOwnerLongerThanTheRoomLeftGrowsTheOwnerColumn() {
+        var owner = "ö".repeat(200);
+        for (int n = 0; n < 1_000; n++) {
+            accounts.put(new Account(id(n), owner, "GBP", n, 1));
+        }
+
+        assertThat(accounts.get(id(999))).isEqualTo(new Account(id(999), owner, "GBP", 999, 1));
+    }
+
+    @Test
+    void clearForgetsEveryAccount() {
+        accounts.put(account(1, 0, 1));
+
+        accounts.clear();
+
+        assertThat(accounts.get(id(1))).isNull();
+        assertThat(accounts.put(account(1, 0, 1))).isTrue();
+    }
+
+    @Test
+    void aReaderNeverSeesABalanceWithoutItsVersionNorMissesAnOpenedAccountWhileTheWriterGoesOn() throws Exception {
+        int count = 300_000;
+        var opened = new AtomicInteger();
+        var failure = new AtomicReference<String>();
+        var reader = new Thread(() -> {
+            while (opened.get() < count && failure.get() == null) {
+                int upTo = opened.get();
+                for (int n = Math.max(0, upTo - 100); n < upTo; n++) {
+                    var found = accounts.get(id(n / 2));
+                    // Every put below keeps balance = version - 1.
+                    if (found == null || found.balance() != found.version() - 1) {
+                        failure.set("account " + n / 2 + " read as " + found);
+                    }
+                }
+            }
+        });
+        reader.start();
+        for (int n = 0; n < count; n++) {
+            accounts.put(account(n, 0, 1));
+            // An update of an earlier account, which a growth must not lose.
+            accounts.put(account(n / 2, n + 1, n + 2));
+            opened.set(n + 1);
+        }
+        reader.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(accounts.get(id((count - 1) / 2)).balance()).isEqualTo(count);
+    }
+}

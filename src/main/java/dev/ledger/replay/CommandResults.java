@@ -215,7 +215,7 @@ final class CommandResults {
     }
 
     /** A command id: a UUID in canonical form as two longs, anything else as its text. */
-    private static class CommandKey {
+    static class CommandKey {
         final long high;
         final long low;
         final String text;
@@ -242,7 +242,7 @@ final class CommandResults {
         }
 
         /** The UUID that {@code id} is the canonical text of ({@link UUID#toString()}), or null. */
-        private static UUID canonicalUuid(String id) {
+        static UUID canonicalUuid(String id) {
             if (id.length() != 36) {
                 return null;
             }

@@ -70,6 +70,15 @@ public interface LedgerConfig {
     @DecimalMax("1")
     double snapshotCpuShare();
 
+    /**
+     * {@code LEDGER_SNAPSHOT_FETCH_BYTES}: the most a restoring instance fetches from the snapshot
+     * topic in one request (Kafka's {@code max.partition.fetch.bytes} and {@code fetch.max.bytes}
+     * for that consumer alone): the default 1 MiB would bring two chunks a round trip.
+     */
+    @WithDefault("33554432")
+    @Min(1048576)
+    int snapshotFetchBytes();
+
     /** Replay mode's settings. */
     Replay replay();
 

@@ -145,7 +145,8 @@ public class ReplayConsumer {
         LOG.infof("Replaying %s up to offsets %s", config.topic(), byPartition(endAtStart));
         metrics.replayProgress(this::progress);
         pending = new PendingFollowUps(config.replay().followUpRetry());
-        snapshots = new ReplaySnapshots(topic.clientConfig(), config.snapshotTopic(), config.snapshotCpuShare());
+        snapshots = new ReplaySnapshots(topic.clientConfig(), config.snapshotTopic(), config.snapshotCpuShare(),
+                config.snapshotFetchBytes());
         snapshots.ensureTopic();
         metrics.snapshotAge(snapshots::ageSeconds);
         running = true;

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +84,10 @@ import org.jboss.logging.Logger;
 final class ReplaySnapshots implements AutoCloseable {
 
     static final int CHUNK_BYTES = 512 * 1024;
+    /** What a restoring stage hands the next at once, decompressed. */
+    private static final int DECOMPRESSED_BLOCK = 1024 * 1024;
+    /** Blocks waiting between two restoring stages: enough to ride out a slow poll, few enough to bound the memory. */
+    private static final int PIPE_BLOCKS = 32;
     private static final String MANIFEST = "manifest";
     private static final Logger LOG = Logger.getLogger(ReplaySnapshots.class);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -99,6 +103,7 @@ final class ReplaySnapshots implements AutoCloseable {
 
     private final AtomicBoolean writing = new AtomicBoolean();
     private final double cpuShare;
+    private final int fetchBytes;
     private volatile long notBefore = System.nanoTime();
     private KafkaProducer<String, byte[]> producer;
     private volatile Newest newest;
@@ -107,11 +112,15 @@ final class ReplaySnapshots implements AutoCloseable {
     private record Newest(SnapshotInfo info, long firstOffset) {
     }
 
-    /** @param cpuShare the share of one core the writing thread may take (see {@link Pace}) */
-    ReplaySnapshots(Map<String, Object> clientConfig, String topic, double cpuShare) {
+    /**
+     * @param cpuShare the share of one core the writing thread may take (see {@link Pace})
+     * @param fetchBytes the most a restore fetches in one request
+     */
+    ReplaySnapshots(Map<String, Object> clientConfig, String topic, double cpuShare, int fetchBytes) {
         this.clientConfig = clientConfig;
         this.partition = new TopicPartition(topic, 0);
         this.cpuShare = cpuShare;
+        this.fetchBytes = fetchBytes;
     }
 
     Optional<SnapshotInfo> newest() {
@@ -172,8 +181,16 @@ final class ReplaySnapshots implements AutoCloseable {
     Optional<Restored> restore(ReplayState state, Map<Integer, Long> beginning, Map<Integer, Long> end) {
         try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
             long endOffset = consumer.endOffsets(List.of(partition)).get(partition);
+            // The newest snapshot's manifest is nearly always the topic's last record: tried first, its chunks are read
+            // once, where finding every manifest reads every chunk on the topic.
+            var last = lastManifest(consumer, endOffset);
+            var restored = last.flatMap(manifest -> load(consumer, manifest, problem(manifest, beginning, end), state));
+            if (restored.isPresent()) {
+                return restored;
+            }
+            var tried = last.map(SnapshotManifest::snapshotId).orElse(null);
+            consumer.seekToBeginning(List.of(partition));
             var manifests = new ArrayList<SnapshotManifest>();
             var chunks = new HashMap<String, Set<Integer>>();
             while (consumer.position(partition) < endOffset) {
@@ -182,7 +199,8 @@ final class ReplaySnapshots implements AutoCloseable {
                     if (key == null) {
                         LOG.warnf("Ignoring a record without a snapshot key at offset %d of %s", record.offset(), partition.topic());
                     } else if (key.manifest()) {
-                        manifest(record.value(), record.offset()).ifPresent(manifests::add);
+                        manifest(record.value(), record.offset()).filter(manifest -> !manifest.snapshotId().equals(tried))
+                                .ifPresent(manifests::add);
                     } else {
                         chunks.computeIfAbsent(key.snapshotId(), id -> new HashSet<>()).add(key.index());
                     }
@@ -190,19 +208,43 @@ final class ReplaySnapshots implements AutoCloseable {
             }
             manifests.sort(Comparator.comparingLong(SnapshotManifest::firstOffset).reversed());
             for (var manifest : manifests) {
-                var problem = problem(manifest, chunks.getOrDefault(manifest.snapshotId(), Set.of()), beginning, end);
-                if (problem == null) {
-                    var restored = load(consumer, manifest, state);
-                    if (restored.isPresent()) {
-                        return restored;
-                    }
-                } else {
-                    LOG.warnf("Ignoring snapshot %s at offset %d of %s: %s", manifest.snapshotId(), manifest.firstOffset(),
-                            partition.topic(), problem);
+                var problem = problem(manifest, beginning, end);
+                problem = problem != null ? problem : missingChunk(manifest, chunks.getOrDefault(manifest.snapshotId(), Set.of()));
+                restored = load(consumer, manifest, problem, state);
+                if (restored.isPresent()) {
+                    return restored;
                 }
             }
             return Optional.empty();
         }
+    }
+
+    /** The topic's last record, if it is a manifest. */
+    private Optional<SnapshotManifest> lastManifest(KafkaConsumer<String, byte[]> consumer, long endOffset) {
+        if (endOffset <= consumer.beginningOffsets(List.of(partition)).get(partition)) {
+            return Optional.empty();
+        }
+        consumer.seek(partition, endOffset - 1);
+        while (consumer.position(partition) < endOffset) {
+            for (var record : consumer.poll(POLL)) {
+                var key = Key.parse(record.key());
+                if (record.offset() == endOffset - 1 && key != null && key.manifest()) {
+                    return manifest(record.value(), record.offset());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Loads the snapshot unless its manifest showed a {@code problem}, which is logged instead. */
+    private Optional<Restored> load(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, String problem,
+                                    ReplayState state) {
+        if (problem == null) {
+            return load(consumer, manifest, state);
+        }
+        LOG.warnf("Ignoring snapshot %s at offset %d of %s: %s", manifest.snapshotId(), manifest.firstOffset(), partition.topic(),
+                problem);
+        return Optional.empty();
     }
 
     private Optional<SnapshotManifest> manifest(byte[] value, long offset) {
@@ -214,16 +256,10 @@ final class ReplaySnapshots implements AutoCloseable {
         }
     }
 
-    /** Why a snapshot cannot be restored before reading its chunks, or null. */
-    private static String problem(SnapshotManifest manifest, Set<Integer> chunks, Map<Integer, Long> beginning,
-                                  Map<Integer, Long> end) {
+    /** Why a snapshot cannot be restored into this topic's state, known from its manifest alone, or null. */
+    private static String problem(SnapshotManifest manifest, Map<Integer, Long> beginning, Map<Integer, Long> end) {
         if (manifest.formatVersion() != SnapshotFormat.VERSION) {
             return "format version " + manifest.formatVersion() + ", this release reads " + SnapshotFormat.VERSION;
-        }
-        for (int index = 0; index < manifest.chunks(); index++) {
-            if (!chunks.contains(index)) {
-                return "partial, chunk " + index + " of " + manifest.chunks() + " is missing";
-            }
         }
         var positions = positions(manifest);
         if (!positions.keySet().equals(end.keySet())) {
@@ -239,71 +275,217 @@ final class ReplaySnapshots implements AutoCloseable {
         return null;
     }
 
+    private static String missingChunk(SnapshotManifest manifest, Set<Integer> chunks) {
+        for (int index = 0; index < manifest.chunks(); index++) {
+            if (!chunks.contains(index)) {
+                return "partial, chunk " + index + " of " + manifest.chunks() + " is missing";
+            }
+        }
+        return null;
+    }
+
     private static Map<Integer, Long> positions(SnapshotManifest manifest) {
         var positions = new TreeMap<Integer, Long>();
         manifest.positions().forEach((partition, offset) -> positions.put(Integer.valueOf(partition), offset));
         return positions;
     }
 
-    /** Reads a snapshot's chunks, checks them against the manifest, and restores them into {@code state}. */
+    /**
+     * Reads a snapshot's chunks and restores them into {@code state} as they arrive, in three stages
+     * on three threads that overlap: this one fetches and hashes the chunks, one decompresses them,
+     * one decodes the body. Decoding begins before the whole SHA-256 is known, so a snapshot found
+     * damaged, partial or not reading back to its digest leaves {@code state} cleared.
+     */
     private Optional<Restored> load(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, ReplayState state) {
-        var bodies = new byte[manifest.chunks()][];
-        int found = 0;
+        var compressed = new Pipe();
+        var decompressed = new Pipe();
+        var positions = positions(manifest);
+        var pending = new ArrayList<PendingFollowUps.Entry>();
+        var stages = Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, "ledger-snapshot-restore"));
+        String problem = null;
+        try {
+            var decompressing = stages.submit(() -> {
+                decompress(compressed, decompressed);
+                return null;
+            });
+            var decoding = stages.submit(() -> {
+                try (var in = new DataInputStream(decompressed)) {
+                    // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
+                    state.writeBatch(() -> {
+                        try {
+                            pending.addAll(SnapshotFormat.read(in, state, manifest.commands()));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        positions.forEach(state::advance);
+                    });
+                }
+                return null;
+            });
+            try {
+                problem = fetch(consumer, manifest, compressed);
+            } finally {
+                compressed.finish(problem == null);
+            }
+            problem = awaitStage(decompressing, problem);
+            problem = awaitStage(decoding, problem);
+            if (problem == null) {
+                var digest = state.digestNow().digest();
+                if (!digest.equals(manifest.digest())) {
+                    problem = "restored accounts have digest " + digest + ", the manifest says " + manifest.digest();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted while restoring";
+        } catch (RuntimeException e) {
+            problem = "reading it failed (" + e.getMessage() + ")";
+        } finally {
+            stages.shutdownNow();
+        }
+        if (problem != null) {
+            state.clear();
+            LOG.warnf("Ignoring snapshot %s of %s: %s", manifest.snapshotId(), partition.topic(), problem);
+            return Optional.empty();
+        }
+        newest = new Newest(new SnapshotInfo(positions, manifest.accounts(), manifest.digest(), manifest.bytes(),
+                Instant.parse(manifest.takenAt()), "restored"), manifest.firstOffset());
+        LOG.infof("Restored snapshot %s taken at %s: %d accounts, positions %s", manifest.snapshotId(), manifest.takenAt(),
+                manifest.accounts(), positions);
+        return Optional.of(new Restored(positions, pending));
+    }
+
+    /**
+     * Hands the snapshot's chunks to {@code out} in their order, hashing them.
+     *
+     * @return why the chunks cannot be restored, or null; null too when the next stage gave up, which says why itself
+     */
+    private String fetch(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, Pipe out) throws InterruptedException {
+        var sha256 = sha256();
+        // Chunks come in their order unless two writers' snapshots interleaved: a later one waits here for its turn.
+        var early = new HashMap<Integer, byte[]>();
+        int next = 0;
         consumer.seek(partition, manifest.firstOffset());
         long endOffset = consumer.endOffsets(List.of(partition)).get(partition);
-        while (found < bodies.length && consumer.position(partition) < endOffset) {
+        while (next < manifest.chunks() && consumer.position(partition) < endOffset) {
             for (var record : consumer.poll(POLL)) {
                 var key = Key.parse(record.key());
-                if (key != null && !key.manifest() && key.snapshotId().equals(manifest.snapshotId())
-                        && key.index() < bodies.length && bodies[key.index()] == null) {
-                    bodies[key.index()] = record.value();
-                    found++;
+                if (key != null && !key.manifest() && key.snapshotId().equals(manifest.snapshotId()) && key.index() >= next
+                        && key.index() < manifest.chunks()) {
+                    early.putIfAbsent(key.index(), record.value());
+                    for (byte[] body; (body = early.remove(next)) != null; next++) {
+                        sha256.update(body);
+                        if (!out.put(body)) {
+                            return null;
+                        }
+                    }
                 }
             }
         }
-        var sha256 = sha256();
-        for (var body : bodies) {
-            if (body == null) {
-                LOG.warnf("Ignoring snapshot %s of %s: partial, a chunk is missing", manifest.snapshotId(), partition.topic());
-                return Optional.empty();
+        if (next < manifest.chunks()) {
+            return "partial, chunk " + next + " of " + manifest.chunks() + " is missing";
+        }
+        return HEX.formatHex(sha256.digest()).equals(manifest.sha256()) ? null : "damaged, its chunks do not match the manifest's SHA-256";
+    }
+
+    private static void decompress(Pipe compressed, Pipe decompressed) throws IOException, InterruptedException {
+        boolean complete = false;
+        try (var in = new LZ4FrameInputStream(compressed, LZ4Factory.safeInstance().safeDecompressor(),
+                XXHashFactory.safeInstance().hash32())) {
+            for (int read = -1; read != 0; ) {
+                var block = new byte[DECOMPRESSED_BLOCK];
+                read = in.readNBytes(block, 0, block.length);
+                if (read > 0 && !decompressed.put(read == block.length ? block : Arrays.copyOf(block, read))) {
+                    return;
+                }
             }
-            sha256.update(body);
+            complete = true;
+        } finally {
+            decompressed.finish(complete);
         }
-        if (!HEX.formatHex(sha256.digest()).equals(manifest.sha256())) {
-            LOG.warnf("Ignoring snapshot %s of %s: damaged, its chunks do not match the manifest's SHA-256",
-                    manifest.snapshotId(), partition.topic());
-            return Optional.empty();
+    }
+
+    /** The first problem: {@code problem} if there was one already, else the stage's failure, if any. */
+    private static String awaitStage(Future<?> stage, String problem) throws InterruptedException {
+        try {
+            stage.get();
+            return problem;
+        } catch (ExecutionException e) {
+            var cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause() : e.getCause();
+            return problem != null ? problem : "it does not read back (" + cause.getMessage() + ")";
         }
-        var streams = new ArrayList<InputStream>();
-        for (var body : bodies) {
-            streams.add(new ByteArrayInputStream(body));
+    }
+
+    /**
+     * Blocks handed from one restoring stage to the next, which reads them as one stream. Bounded, so
+     * that a stage ahead waits instead of holding the snapshot in memory; the reader closing it
+     * (done, or failed) releases a writer waiting to put.
+     */
+    private static final class Pipe extends InputStream {
+        private static final byte[] END = new byte[0];
+        private static final byte[] FAILED = new byte[0];
+        private final BlockingQueue<byte[]> blocks = new ArrayBlockingQueue<>(PIPE_BLOCKS);
+        private volatile boolean abandoned;
+        private byte[] current = new byte[0];
+        private int at;
+
+        /** @return false once the reader has stopped reading: the writer stops too */
+        boolean put(byte[] block) throws InterruptedException {
+            while (!abandoned) {
+                if (blocks.offer(block, POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+            return false;
         }
-        try (var in = new DataInputStream(new LZ4FrameInputStream(new SequenceInputStream(Collections.enumeration(streams)),
-                LZ4Factory.safeInstance().safeDecompressor(), XXHashFactory.safeInstance().hash32()))) {
-            var positions = positions(manifest);
-            var pending = new ArrayList<PendingFollowUps.Entry>();
-            // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
-            state.writeBatch(() -> {
+
+        /** The writer's last word: whether it put everything. */
+        void finish(boolean complete) throws InterruptedException {
+            put(complete ? END : FAILED);
+        }
+
+        private boolean fill() throws IOException {
+            while (at == current.length) {
+                if (current == END) {
+                    return false;
+                }
+                if (current == FAILED) {
+                    throw new IOException("the stage before stopped");
+                }
                 try {
-                    pending.addAll(SnapshotFormat.read(in, state, manifest.commands()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    current = blocks.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while restoring a snapshot");
                 }
-                positions.forEach(state::advance);
-            });
-            var digest = state.digestNow();
-            if (!digest.digest().equals(manifest.digest())) {
-                throw new IOException("restored accounts have digest " + digest.digest() + ", the manifest says " + manifest.digest());
+                at = 0;
             }
-            newest = new Newest(new SnapshotInfo(positions, manifest.accounts(), manifest.digest(), manifest.bytes(),
-                    Instant.parse(manifest.takenAt()), "restored"), manifest.firstOffset());
-            LOG.infof("Restored snapshot %s taken at %s: %d accounts, positions %s", manifest.snapshotId(), manifest.takenAt(),
-                    manifest.accounts(), positions);
-            return Optional.of(new Restored(positions, pending));
-        } catch (IOException | RuntimeException e) {
-            state.clear();
-            LOG.warnf("Ignoring snapshot %s of %s: it does not read back (%s)", manifest.snapshotId(), partition.topic(), e.getMessage());
-            return Optional.empty();
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[at++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(length, current.length - at);
+            System.arraycopy(current, at, target, offset, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            abandoned = true;
+            blocks.clear();
         }
     }
 
@@ -491,8 +673,11 @@ final class ReplaySnapshots implements AutoCloseable {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Chunks are 512 KiB: a poll of the default 500 records could hold a whole snapshot and the one before.
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        // A fetch of the default 1 MiB brings two chunks a round trip; a poll of the default 500 records could hold a
+        // whole snapshot.
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchBytes);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, fetchBytes / CHUNK_BYTES));
         return config;
     }
 

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +29,12 @@ import java.util.function.Consumer;
  * pending follow-ups. Strings are modified UTF-8 ({@link DataOutput#writeUTF}), which carries any
  * UTF-16 text, lone surrogates included, exactly.
  *
+ * <p>Transfers and applied follow-up ids, kept by the million, are compact: accounts as their
+ * index in the accounts section, transfer ids that end in a UUID as their prefix and 16 bytes,
+ * recurring texts (prefixes, currencies, steps) by index ({@link Texts}), numbers as
+ * variable-length integers; follow-up ids by partition and event time, each time as its distance
+ * from the one before.
+ *
  * <p>Command results, by far the most entries (every command within the retention), come each
  * after a tag: {@value #COMPACT} in {@link RestoredResults.Row}'s form, restored into
  * {@link RestoredResults} as they are read (ids as 16 bytes, accounts as their index in the
@@ -36,7 +44,7 @@ import java.util.function.Consumer;
 final class SnapshotFormat {
 
     /** Raised whenever the body changes: an older or newer body is ignored, and the topic replayed. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final int END = 0;
     private static final int COMPACT = 1;
@@ -44,6 +52,11 @@ final class SnapshotFormat {
     private static final int ACCOUNT_LEFT = 1 << 4;
     private static final int TRANSFER_LEFT = 1 << 5;
     private static final int KEYED = 1 << 6;
+    private static final int REQUESTED = 1;
+    private static final int WITH_CURRENCY = 1 << 1;
+    private static final int WITH_REFERENCE = 1 << 2;
+    private static final int REASON_SHIFT = 3;
+    private static final int UUID_TEXT = 36;
     private static final Rejection[] REJECTIONS = Rejection.values();
     private static final TransferStatus[] STATUSES = TransferStatus.values();
 
@@ -66,17 +79,30 @@ final class SnapshotFormat {
         writer.end();
         var digest = new StateDigest();
         var accountIndex = new HashMap<String, Integer>();
+        var texts = new Texts();
         long accounts = writer.each(sink -> state.forEachAccountAtCut(cut, account -> sink.accept(() -> {
-            writeAccount(out, account);
+            writeAccount(out, account, texts);
             digest.add(account);
             accountIndex.put(account.accountId(), accountIndex.size());
         })));
-        long transfers = writer.each(sink -> state.forEachTransferAtCut(cut, transfer -> sink.accept(() -> writeTransfer(out, transfer))));
+        var ids = new Ids(accountIndex, texts);
+        long transfers = writer.each(sink -> state.forEachTransferAtCut(cut, transfer -> sink.accept(() -> writeCompactTransfer(out,
+                transfer, ids))));
         long commands = writeCommands(state, cut, accountIndex, out);
-        long followUps = writer.each(sink -> state.forEachFollowUpAtCut(cut, applied -> sink.accept(() -> {
-            out.writeUTF(applied.eventId());
-            out.writeInt(applied.partition());
-            out.writeLong(applied.eventMicros());
+        var followUps = new ArrayList<ReplayState.AppliedFollowUp>();
+        state.forEachFollowUpAtCut(cut, followUps::add);
+        // By partition and event time, as each partition's expiry queue holds them: restored in that order, each
+        // joins the queue at its end instead of sifting through it.
+        followUps.sort(Comparator.comparingInt(ReplayState.AppliedFollowUp::partition)
+                .thenComparingLong(ReplayState.AppliedFollowUp::eventMicros));
+        var previous = new long[] {-1, 0};
+        writer.each(sink -> followUps.forEach(applied -> sink.accept(() -> {
+            writeVarLong(out, applied.partition());
+            long base = applied.partition() == previous[0] ? previous[1] : cut.newestMicros.getOrDefault(applied.partition(), 0L);
+            writeVarLong(out, zigzag(applied.eventMicros() - base));
+            previous[0] = applied.partition();
+            previous[1] = applied.eventMicros();
+            writeFollowUpId(out, applied.eventId(), ids);
         })));
         for (var entry : pending) {
             writer.next();
@@ -84,7 +110,7 @@ final class SnapshotFormat {
             writeFollowUp(out, entry.event());
         }
         writer.end();
-        return new Counts(accounts, transfers, commands, followUps, pending.size(), digest.hex());
+        return new Counts(accounts, transfers, commands, followUps.size(), pending.size(), digest.hex());
     }
 
     /**
@@ -101,13 +127,15 @@ final class SnapshotFormat {
             state.restoreClock(partition, micros);
         }
         var accountIds = new ArrayList<String>();
+        var texts = new ArrayList<String>();
         while (in.readBoolean()) {
-            var accountId = in.readUTF();
-            accountIds.add(accountId);
-            state.putAccount(new Account(accountId, in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
+            var account = readAccount(in, texts);
+            accountIds.add(account.accountId());
+            state.putAccount(account);
         }
+        var ids = new ReadIds(accountIds, texts);
         while (in.readBoolean()) {
-            state.putTransfer(readTransfer(in));
+            state.putTransfer(readCompactTransfer(in, ids));
         }
         var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), (int) Math.min(commands, Integer.MAX_VALUE - 8));
         var row = new RestoredResults.Row();
@@ -124,8 +152,14 @@ final class SnapshotFormat {
             }
         }
         state.restoreCommands(compact.build());
+        int previousPartition = -1;
+        long previousMicros = 0;
         while (in.readBoolean()) {
-            state.restoreFollowUp(in.readUTF(), in.readInt(), in.readLong());
+            int partition = (int) readVarLong(in);
+            long base = partition == previousPartition ? previousMicros : newest.getOrDefault(partition, 0L);
+            previousMicros = base + unzigzag(readVarLong(in));
+            previousPartition = partition;
+            state.restoreFollowUp(readFollowUpId(in, ids), partition, previousMicros);
         }
         var pending = new ArrayList<PendingFollowUps.Entry>();
         while (in.readBoolean()) {
@@ -134,14 +168,166 @@ final class SnapshotFormat {
         return pending;
     }
 
-    private static void writeAccount(DataOutput out, Account account) throws IOException {
+    private static void writeAccount(DataOutput out, Account account, Texts texts) throws IOException {
         out.writeUTF(account.accountId());
         out.writeUTF(account.owner());
-        out.writeUTF(account.currency());
-        out.writeLong(account.balance());
-        out.writeLong(account.version());
+        texts.write(out, account.currency());
+        writeVarLong(out, zigzag(account.balance()));
+        writeVarLong(out, account.version());
     }
 
+    private static Account readAccount(DataInput in, List<String> texts) throws IOException {
+        return new Account(in.readUTF(), in.readUTF(), readText(in, texts), unzigzag(readVarLong(in)), readVarLong(in));
+    }
+
+    /**
+     * A transfer of format 3: its id as {@link Ids#transfer}, its accounts as {@link Ids#account},
+     * a byte of flags (requested, a currency, a reference, the reason's ordinal plus one above them),
+     * the status's ordinal, the amount as a variable-length number.
+     */
+    private static void writeCompactTransfer(DataOutput out, Transfer transfer, Ids ids) throws IOException {
+        ids.transfer(out, transfer.transferId());
+        ids.account(out, transfer.from());
+        ids.account(out, transfer.to());
+        int reason = transfer.reason() == null ? 0 : transfer.reason().ordinal() + 1;
+        int flags = (transfer.requested() ? REQUESTED : 0) | (transfer.currency() != null ? WITH_CURRENCY : 0)
+                | (transfer.reference() != null ? WITH_REFERENCE : 0) | reason << REASON_SHIFT;
+        out.writeByte(flags);
+        out.writeByte(transfer.status().ordinal());
+        writeVarLong(out, zigzag(transfer.amount()));
+        if (transfer.currency() != null) {
+            ids.texts.write(out, transfer.currency());
+        }
+        if (transfer.reference() != null) {
+            out.writeUTF(transfer.reference());
+        }
+    }
+
+    private static Transfer readCompactTransfer(DataInput in, ReadIds ids) throws IOException {
+        var transferId = ids.transfer(in);
+        var from = ids.account(in);
+        var to = ids.account(in);
+        int flags = in.readUnsignedByte();
+        var status = STATUSES[in.readUnsignedByte()];
+        long amount = unzigzag(readVarLong(in));
+        var currency = (flags & WITH_CURRENCY) != 0 ? readText(in, ids.texts) : null;
+        var reference = (flags & WITH_REFERENCE) != 0 ? in.readUTF() : null;
+        int reason = flags >>> REASON_SHIFT;
+        return new Transfer(transferId, from, to, amount, currency, status, reason == 0 ? null : REJECTIONS[reason - 1],
+                (flags & REQUESTED) != 0, reference);
+    }
+
+    /**
+     * An applied follow-up's id, {@code <transferId>/<sender>/<step>} as the rules make it, in three
+     * parts: the transfer id as {@link Ids#transfer}, the sender as {@link Ids#account}, the step
+     * from the table of texts; any other id (a name-based UUID, where the parts made too long an id)
+     * as a transfer id alone. Each part is the text between the last two slashes and around them, so
+     * joined again they give the id exactly, whatever it holds.
+     */
+    private static void writeFollowUpId(DataOutput out, String eventId, Ids ids) throws IOException {
+        int step = eventId.lastIndexOf('/');
+        int sender = step <= 0 ? -1 : eventId.lastIndexOf('/', step - 1);
+        out.writeBoolean(sender >= 0);
+        if (sender >= 0) {
+            ids.transfer(out, eventId.substring(0, sender));
+            ids.account(out, eventId.substring(sender + 1, step));
+            ids.texts.write(out, eventId.substring(step + 1));
+        } else {
+            ids.transfer(out, eventId);
+        }
+    }
+
+    private static String readFollowUpId(DataInput in, ReadIds ids) throws IOException {
+        if (!in.readBoolean()) {
+            return ids.transfer(in);
+        }
+        var transferId = ids.transfer(in);
+        var sender = ids.account(in);
+        return transferId + '/' + sender + '/' + readText(in, ids.texts);
+    }
+
+    private static String readText(DataInput in, List<String> texts) throws IOException {
+        int index = (int) readVarLong(in);
+        if (index == texts.size()) {
+            texts.add(in.readUTF());
+        } else if (index > texts.size()) {
+            throw new IOException("a text names entry " + index + " of a table of " + texts.size());
+        }
+        return texts.get(index);
+    }
+
+    /**
+     * Texts that recur (currencies, transfer id prefixes, follow-up steps): each written where first
+     * used, as its index and the text, and named by that index after.
+     */
+    private static final class Texts {
+        private final Map<String, Integer> indexes = new HashMap<>();
+
+        void write(DataOutput out, String text) throws IOException {
+            Integer known = indexes.get(text);
+            writeVarLong(out, known == null ? indexes.size() : known);
+            if (known == null) {
+                out.writeUTF(text);
+                indexes.put(text, indexes.size());
+            }
+        }
+    }
+
+    /** How the sections after the accounts write accounts, transfer ids and recurring texts. */
+    private record Ids(Map<String, Integer> accountIndex, Texts texts) {
+
+        /** An account as its index in the accounts section plus one; 0 and its id for one not there. */
+        void account(DataOutput out, String accountId) throws IOException {
+            Integer index = accountIndex.get(accountId);
+            writeVarLong(out, index == null ? 0 : index + 1L);
+            if (index == null) {
+                out.writeUTF(accountId);
+            }
+        }
+
+        /**
+         * A transfer id that ends in a canonical UUID (the API's {@code t-<uuid>}, or a bare UUID) as
+         * the index of the text before it plus one, then the UUID's two longs; 0 and the id for any other.
+         */
+        void transfer(DataOutput out, String transferId) throws IOException {
+            var uuid = transferId.length() < UUID_TEXT ? null
+                    : CommandResults.canonicalUuid(transferId.substring(transferId.length() - UUID_TEXT));
+            if (uuid == null) {
+                out.writeByte(0);
+                out.writeUTF(transferId);
+                return;
+            }
+            out.writeByte(1);
+            texts.write(out, transferId.substring(0, transferId.length() - UUID_TEXT));
+            out.writeLong(uuid.getMostSignificantBits());
+            out.writeLong(uuid.getLeastSignificantBits());
+        }
+    }
+
+    /** The reading side of {@link Ids}: account ids are the accounts' own strings, not copies. */
+    private record ReadIds(List<String> accountIds, List<String> texts) {
+
+        String account(DataInput in) throws IOException {
+            long index = readVarLong(in);
+            if (index == 0) {
+                return in.readUTF();
+            }
+            if (index > accountIds.size()) {
+                throw new IOException("an id names account " + index + " of " + accountIds.size());
+            }
+            return accountIds.get((int) index - 1);
+        }
+
+        String transfer(DataInput in) throws IOException {
+            if (in.readUnsignedByte() == 0) {
+                return in.readUTF();
+            }
+            var prefix = readText(in, texts);
+            return prefix.concat(new UUID(in.readLong(), in.readLong()).toString());
+        }
+    }
+
+    /** A transfer field by field, as a command result that is not compact holds it. */
     private static void writeTransfer(DataOutput out, Transfer transfer) throws IOException {
         out.writeUTF(transfer.transferId());
         out.writeUTF(transfer.from());

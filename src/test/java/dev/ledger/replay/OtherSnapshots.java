@@ -17,6 +17,11 @@ record OtherSnapshots(LedgerConfig config, String snapshotTopic) implements Ledg
     }
 
     @Override
+    public int snapshotFetchBytes() {
+        return config.snapshotFetchBytes();
+    }
+
+    @Override
     public Mode mode() {
         return config.mode();
     }

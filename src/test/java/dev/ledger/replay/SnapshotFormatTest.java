@@ -106,4 +106,84 @@ class SnapshotFormatTest {
         assertThat(restored.followUpApplied("t0/alice/credit")).isFalse();
         assertThat(restored.command(REJECTED.commandId())).contains(REJECTED);
     }
+
+    @Test
+    void transfersAndFollowUpIdsOfEveryShapeReadBackExactly() throws IOException {
+        var uuid = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+        var transfers = new Transfer[] {
+                new Transfer("t-" + uuid, "alice", "bob", 30, "EUR", TransferStatus.PENDING, null, true, "rent"),
+                // A bare UUID, to an account the snapshot does not hold, no currency, refused, not requested here.
+                new Transfer("0e8400e2-9b41-4d4a-a716-446655440000", "bob", "closed-7", 5, null, TransferStatus.REFUNDED,
+                        Rejection.ACCOUNT_NOT_FOUND, false, null),
+                // Not canonical (upper case), with slashes: held as text.
+                new Transfer("T-6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B/x", "alice", "bob", Long.MAX_VALUE, "EUR", TransferStatus.REJECTED,
+                        Rejection.IDEMPOTENCY_KEY_REUSED, true, "\uD800 lone"),
+                new Transfer("short", "bob", "alice", 1, "GBP", TransferStatus.COMPLETED, null, true, null)};
+        var followUps = new String[] {"t-" + uuid + "/alice/credit", "0e8400e2-9b41-4d4a-a716-446655440000", "t-x/closed-7/refund",
+                "a/b/c/alice/refund", "one/slash", "/alice/credit", "no-slash", "t-" + uuid + "//credit"};
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            state.beginEvent(0, START);
+            state.putAccount(ALICE);
+            state.putAccount(BOB);
+            for (var transfer : transfers) {
+                state.putTransfer(transfer);
+            }
+            for (var followUp : followUps) {
+                state.markFollowUpApplied(followUp);
+            }
+        });
+
+        var restored = writeAndRead(state);
+
+        for (var transfer : transfers) {
+            assertThat(restored.transfer(transfer.transferId(), transfer.from())).contains(transfer);
+        }
+        for (var followUp : followUps) {
+            assertThat(restored.followUpApplied(followUp)).as(followUp).isTrue();
+        }
+        assertThat(restored.followUpApplied("t-" + uuid + "/bob/credit")).isFalse();
+        assertThat(restored.digestNow()).isEqualTo(state.digestNow());
+    }
+
+    @Test
+    void restoredFollowUpIdsExpireInTheirPartitionsEventTimeOrder() throws IOException {
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            // Applied out of id order, over two partitions and three days.
+            for (int day = 2; day >= 0; day--) {
+                for (int partition = 0; partition < 2; partition++) {
+                    state.beginEvent(partition, START.plus(Duration.ofDays(day)));
+                    state.markFollowUpApplied("t-" + day + "/p" + partition + "/credit");
+                }
+            }
+            state.beginEvent(0, START.plus(Duration.ofDays(2)));
+            state.beginEvent(1, START.plus(Duration.ofDays(2)));
+        });
+
+        var restored = writeAndRead(state);
+
+        // The retention past the first day, on partition 0 only: its first day's id expires, nothing else.
+        restored.writeBatch(() -> restored.beginEvent(0, START.plus(Duration.ofDays(7)).plusSeconds(1)));
+        assertThat(restored.followUpApplied("t-0/p0/credit")).isFalse();
+        assertThat(restored.followUpApplied("t-1/p0/credit")).isTrue();
+        assertThat(restored.followUpApplied("t-0/p1/credit")).isTrue();
+        restored.writeBatch(() -> restored.beginEvent(1, START.plus(Duration.ofDays(8)).plusSeconds(1)));
+        assertThat(restored.followUpApplied("t-0/p1/credit")).isFalse();
+        assertThat(restored.followUpApplied("t-1/p1/credit")).isFalse();
+        assertThat(restored.followUpApplied("t-2/p1/credit")).isTrue();
+        assertThat(restored.followUpApplied("t-1/p0/credit")).isTrue();
+    }
+
+    /** The whole of {@code state} written as a snapshot and read back into a new state. */
+    private static ReplayState writeAndRead(ReplayState state) throws IOException {
+        var cut = state.tryBeginCut(() -> {
+        });
+        var bytes = new ByteArrayOutputStream();
+        var counts = SnapshotFormat.write(state, cut, java.util.List.of(), new DataOutputStream(bytes));
+        state.endCut();
+        var restored = new ReplayState(WEEK);
+        SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored, counts.commands());
+        return restored;
+    }
 }

@@ -168,15 +168,23 @@ class SnapshotTest {
         var valid = copy(newest, "snapshots-fallback", UnaryOperator.identity(), UnaryOperator.identity());
         copy(newest, "snapshots-fallback", SnapshotTest::flipAByte, UnaryOperator.identity());
 
-        var fresh = freshConsumer("snapshots-fallback");
-        try {
-            var restored = fresh.consumer.snapshot().orElseThrow();
-            assertThat(restored.source()).isEqualTo("restored");
-            assertThat(restored.positions()).isEqualTo(positions(valid));
-            assertFreshReachesTheRunningDigest(fresh);
-        } finally {
-            fresh.consumer.stop();
+        restoresAndReachesTheRunningDigest("snapshots-fallback", valid);
+    }
+
+    @Test
+    @Order(3)
+    void aSnapshotLeftWithoutItsManifestIsIgnoredAndTheOneBeforeItRestored() throws Exception {
+        var newest = newestManifest();
+        var valid = copy(newest, "snapshots-unfinished", UnaryOperator.identity(), UnaryOperator.identity());
+        // A writer that stopped after the first chunk of its next snapshot: the topic no longer ends in a manifest.
+        var firstChunk = TopicProbe.readAll(config.snapshotTopic()).stream()
+                .filter(record -> record.key().equals(newest.snapshotId() + "/0")).findFirst().orElseThrow();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TopicProbe.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("snapshots-unfinished", 0, UUID.randomUUID() + "/0", firstChunk.value())).get();
         }
+
+        restoresAndReachesTheRunningDigest("snapshots-unfinished", valid);
     }
 
     @Test
@@ -228,6 +236,18 @@ class SnapshotTest {
     private static LedgerEvent retry(LedgerEvent command, Instant at) {
         return new LedgerEvent(UUID.randomUUID().toString(), command.accountId(), command.commandId(), at, command.idempotencyKey(),
                 command.requestHash(), command.payload());
+    }
+
+    private void restoresAndReachesTheRunningDigest(String snapshotTopic, SnapshotManifest expected) throws InterruptedException {
+        var fresh = freshConsumer(snapshotTopic);
+        try {
+            var restored = fresh.consumer.snapshot().orElseThrow();
+            assertThat(restored.source()).isEqualTo("restored");
+            assertThat(restored.positions()).isEqualTo(positions(expected));
+            assertFreshReachesTheRunningDigest(fresh);
+        } finally {
+            fresh.consumer.stop();
+        }
     }
 
     private void replaysInFull(String snapshotTopic) throws Exception {

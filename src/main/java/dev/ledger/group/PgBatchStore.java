@@ -46,19 +46,18 @@ public class PgBatchStore {
     private final Instance<Pool> pools;
     private final IdempotencyRetention retention;
     /**
-     * How the transactions that write rows by key are planned and made durable. Their statements
-     * read and write rows by key, in tables that grow without bound; without fresh statistics
-     * (autovacuum off or behind, or a plan cached while a table was nearly empty) PostgreSQL may
-     * choose to scan a whole table for a batch's keys, which took 10 to 27 s a batch once
-     * {@code applied_follow_ups} held 200,000 rows (BENCHMARKS.md). For durability see
-     * {@code LedgerConfig.Group#synchronousCommit}.
+     * {@code BEGIN}, and how the transaction is planned and made durable. Its statements read and
+     * write rows by key, in tables that grow without bound; without fresh statistics (autovacuum off
+     * or behind, or a plan cached while a table was nearly empty) PostgreSQL may choose to scan a
+     * whole table for a batch's keys, which took 10 to 27 s a batch once {@code applied_follow_ups}
+     * held 200,000 rows (BENCHMARKS.md). For durability see {@code LedgerConfig.Group#synchronousCommit}.
      */
-    private final String settings;
+    private final String begin;
 
     PgBatchStore(Instance<Pool> pools, LedgerConfig config) {
         this.pools = pools;
         this.retention = new IdempotencyRetention(config.idempotencyRetention());
-        this.settings = "set local enable_seqscan = off" + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
+        this.begin = "begin; set local enable_seqscan = off" + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
     }
 
     /** A follow-up to keep in the outbox until it is applied. */
@@ -100,7 +99,7 @@ public class PgBatchStore {
     public Uni<BatchState> load(SqlConnection connection, String topic, Set<Integer> partitions, Set<String> accountIds,
                                 Set<String> transferIds, Set<String> commandIds, Set<String> followUpIds) {
         return Uni.combine().all().unis(
-                        connection.query("begin; " + settings).execute(),
+                        connection.query(begin).execute(),
                         select(connection, "select account_id, owner, currency, balance, version from accounts where account_id = any($1)",
                                 accountIds, row -> new Account(row.getString(0), row.getString(1), row.getString(2), row.getLong(3),
                                         row.getLong(4)), Account::accountId),
@@ -395,13 +394,8 @@ public class PgBatchStore {
 
     /** Follow-ups the broker has acknowledged leave the outbox: they are on the topic for good, and applied once. */
     public Uni<Void> written(Collection<String> followUpIds) {
-        return byKey(tx -> run(tx, "delete from pending_follow_ups where event_id = any($1)", followUpIds.isEmpty(),
-                arrays(strings(followUpIds))));
-    }
-
-    /** {@code statements} in a transaction of their own on a pooled connection, planned as a batch's are (see {@link #settings}). */
-    private <T> Uni<T> byKey(Function<SqlConnection, Uni<T>> statements) {
-        return pools.get().withTransaction(tx -> tx.query(settings).execute().chain(() -> statements.apply(tx)));
+        return run(pools.get(), "delete from pending_follow_ups where event_id = any($1)", followUpIds.isEmpty(),
+                arrays(strings(followUpIds)));
     }
 
     /** Records that this partition is held back at {@code offset}, for every instance of the group to see. */
@@ -445,7 +439,7 @@ public class PgBatchStore {
      */
     public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan, int limit) {
         var before = OffsetDateTime.now(ZoneOffset.UTC).minus(olderThan);
-        return byKey(tx -> tx.preparedQuery("update pending_follow_ups set published_at = now() where event_id in ("
+        return pools.get().preparedQuery("update pending_follow_ups set published_at = now() where event_id in ("
                         + "select event_id from pending_follow_ups where source_partition = any($1) and published_at <= $2 "
                         + "limit $3 for update skip locked) returning event")
                 .execute(arrays(partitions.toArray(Integer[]::new)).addValue(before).addValue(limit))
@@ -453,6 +447,6 @@ public class PgBatchStore {
                     var events = new ArrayList<String>();
                     rows.forEach(row -> events.add(row.getString(0)));
                     return events;
-                }));
+                });
     }
 }

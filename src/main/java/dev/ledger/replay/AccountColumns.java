@@ -1,14 +1,14 @@
 package dev.ledger.replay;
 
 import dev.ledger.domain.Account;
+import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The accounts by id, as columns: an account is a row, found through an open-addressing table,
- * its owner as UTF-8 bytes, its currency as a number, its balance and version as longs, and made
- * into an {@link Account} only when read. As records in a concurrent hash map an account took
+ * its owner as bytes (UTF-8 but for surrogates, see {@link #encode}), its currency as a number,
+ * its balance and version as longs, and made into an {@link Account} only when read. As records in a concurrent hash map an account took
  * about 200 bytes of heap (the record 40, its owner string 64, the map's node and table 40, and
  * its id); as a row it takes its id and about 60 bytes (see BENCHMARKS.md).
  *
@@ -48,8 +48,49 @@ final class AccountColumns {
             Thread.onSpinWait();
         }
         int start = row == 0 ? 0 : in.ownerEnd[row - 1];
-        return new Account(in.ids[row], new String(in.owners, start, in.ownerEnd[row] - start, StandardCharsets.UTF_8),
-                CURRENCIES[in.currency[row]], balance, version);
+        return new Account(in.ids[row], decode(in.owners, start, in.ownerEnd[row]), CURRENCIES[in.currency[row]], balance, version);
+    }
+
+    /**
+     * An owner's bytes: UTF-8, except that each UTF-16 unit is encoded on its own (a surrogate as
+     * three bytes), so that any owner reads back exactly, a lone surrogate included, which UTF-8
+     * would turn into '?'. The same bytes as UTF-8 for every character outside the supplementary planes.
+     */
+    static byte[] encode(String text) {
+        var out = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                out.write(c);
+            } else if (c < 0x800) {
+                out.write(0xC0 | c >> 6);
+                out.write(0x80 | c & 0x3F);
+            } else {
+                out.write(0xE0 | c >> 12);
+                out.write(0x80 | c >> 6 & 0x3F);
+                out.write(0x80 | c & 0x3F);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The text {@link #encode} made {@code bytes[start, end)} of. */
+    static String decode(byte[] bytes, int start, int end) {
+        var text = new StringBuilder(end - start);
+        for (int i = start; i < end; ) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x80) {
+                text.append((char) b);
+                i++;
+            } else if (b < 0xE0) {
+                text.append((char) ((b & 0x1F) << 6 | bytes[i + 1] & 0x3F));
+                i += 2;
+            } else {
+                text.append((char) ((b & 0x0F) << 12 | (bytes[i + 1] & 0x3F) << 6 | bytes[i + 2] & 0x3F));
+                i += 3;
+            }
+        }
+        return text.toString();
     }
 
     /**
@@ -70,7 +111,7 @@ final class AccountColumns {
             INTS.setRelease(in.sequence, row, sequence + 2);
             return false;
         }
-        var owner = account.owner().getBytes(StandardCharsets.UTF_8);
+        var owner = encode(account.owner());
         if (in.rows == in.ids.length || in.ownerBytes() + owner.length > in.owners.length) {
             in = in.grown(owner.length);
             columns = in;
@@ -107,7 +148,7 @@ final class AccountColumns {
     private static final class Columns {
         /** The id as the event that opened the account had it; the id order holds the same instances. */
         final String[] ids;
-        /** Every owner's UTF-8 bytes, one after the other in row order; a row's end is in {@link #ownerEnd}. */
+        /** Every owner's bytes ({@link #encode}), one after the other in row order; a row's end is in {@link #ownerEnd}. */
         final byte[] owners;
         final int[] ownerEnd;
         final short[] currency;

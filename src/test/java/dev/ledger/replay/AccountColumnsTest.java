@@ -3,6 +3,7 @@ package dev.ledger.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.domain.Account;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,17 @@ class AccountColumnsTest {
         }
 
         assertThat(accounts.get(id(999))).isEqualTo(new Account(id(999), owner, "GBP", 999, 1));
+    }
+
+    @Test
+    void anOwnerOfAnyTextReadsBackExactlyLoneSurrogatesAndOtherPlanesIncluded() {
+        var owners = List.of("Ada", "Zoë Ørsted", "李雷", "Alice \uD800 lone", "\uDFFF", "emoji \uD83D\uDE00", "nul \u0000 inside");
+        for (int i = 0; i < owners.size(); i++) {
+            accounts.put(new Account("a" + i, owners.get(i), "EUR", i, 1));
+        }
+        for (int i = 0; i < owners.size(); i++) {
+            assertThat(accounts.get("a" + i).owner()).isEqualTo(owners.get(i));
+        }
     }
 
     @Test

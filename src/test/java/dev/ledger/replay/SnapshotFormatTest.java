@@ -116,7 +116,7 @@ class SnapshotFormatTest {
                 new Transfer("0e8400e2-9b41-4d4a-a716-446655440000", "bob", "closed-7", 5, null, TransferStatus.REFUNDED,
                         Rejection.ACCOUNT_NOT_FOUND, false, null),
                 // Not canonical (upper case), with slashes: held as text.
-                new Transfer("T-6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B/x", "alice", "bob", Long.MAX_VALUE, "EUR", TransferStatus.REJECTED,
+                new Transfer("T-6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B/x", "alice", "bob", 1_000_000_000_000L, "EUR", TransferStatus.REJECTED,
                         Rejection.IDEMPOTENCY_KEY_REUSED, true, "\uD800 lone"),
                 new Transfer("short", "bob", "alice", 1, "GBP", TransferStatus.COMPLETED, null, true, null)};
         var followUps = new String[] {"t-" + uuid + "/alice/credit", "0e8400e2-9b41-4d4a-a716-446655440000", "t-x/closed-7/refund",

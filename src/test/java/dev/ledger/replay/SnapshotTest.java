@@ -110,17 +110,19 @@ class SnapshotTest {
         writeAccounts(6_000);
         // Bursts of transfers until a snapshot is cut while some of their credits are decided but
         // not yet on the topic: transfers in flight and follow-ups pending at the cut.
-        var withPending = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            // The newest: an older one's chunks are deleted once two newer snapshots are written.
+        var copy = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            // The newest: an older one's chunks are deleted once two newer snapshots are written, which an instance
+            // still applying earlier bursts may write before its chunks are read: then another is waited for.
             var found = manifests().stream().filter(manifest -> manifest.pendingFollowUps() > 0)
                     .max(Comparator.comparingLong(SnapshotManifest::firstOffset));
-            if (found.isEmpty()) {
-                writeTransfers(30);
+            var chunks = found.map(this::chunks).orElse(List.of());
+            if (found.isPresent() && chunks.size() == found.get().chunks()) {
+                return Optional.of(copy(found.get(), chunks, "snapshots-restored", UnaryOperator.identity(), UnaryOperator.identity()));
             }
-            return found;
+            writeTransfers(30);
+            return Optional.<SnapshotManifest>empty();
         }, Optional::isPresent).orElseThrow();
-        assertThat(withPending.chunks()).as("chunks").isGreaterThan(1);
-        var copy = copy(withPending, "snapshots-restored", UnaryOperator.identity(), UnaryOperator.identity());
+        assertThat(copy.chunks()).as("chunks").isGreaterThan(1);
 
         var fresh = freshConsumer("snapshots-restored");
         try {
@@ -306,6 +308,13 @@ class SnapshotTest {
      */
     private SnapshotManifest copy(SnapshotManifest manifest, String toTopic, UnaryOperator<byte[]> firstChunk,
                                   UnaryOperator<SnapshotManifest> edit) throws Exception {
+        var chunks = chunks(manifest);
+        assertThat(chunks).hasSize(manifest.chunks());
+        return copy(manifest, chunks, toTopic, firstChunk, edit);
+    }
+
+    /** The snapshot's chunks still on the topic, in their order. */
+    private List<ConsumerRecord<String, byte[]>> chunks(SnapshotManifest manifest) {
         var chunks = new ArrayList<ConsumerRecord<String, byte[]>>();
         for (var record : TopicProbe.readAll(config.snapshotTopic())) {
             if (record.key().startsWith(manifest.snapshotId() + "/") && !record.key().endsWith("/manifest")) {
@@ -313,7 +322,11 @@ class SnapshotTest {
             }
         }
         chunks.sort(Comparator.comparingInt(record -> Integer.parseInt(record.key().substring(record.key().indexOf('/') + 1))));
-        assertThat(chunks).hasSize(manifest.chunks());
+        return chunks;
+    }
+
+    private SnapshotManifest copy(SnapshotManifest manifest, List<ConsumerRecord<String, byte[]>> chunks, String toTopic,
+                                  UnaryOperator<byte[]> firstChunk, UnaryOperator<SnapshotManifest> edit) throws Exception {
         try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.bootstrapServers()))) {
             if (!admin.listTopics().names().get().contains(toTopic)) {
                 admin.createTopics(List.of(new NewTopic(toTopic, 1, (short) 1))).all().get();

@@ -392,10 +392,15 @@ public class PgBatchStore {
         return values.toArray(String[]::new);
     }
 
-    /** Follow-ups the broker has acknowledged leave the outbox: they are on the topic for good, and applied once. */
+    /**
+     * Follow-ups the broker has acknowledged leave the outbox: they are on the topic for good, and
+     * applied once. Rows another transaction holds are skipped: that is a credit's applying
+     * transaction, which deletes its row itself; waiting for it while holding others made the two
+     * deadlock (40P01, 14 batches of one catch-up retried a second later each).
+     */
     public Uni<Void> written(Collection<String> followUpIds) {
-        return run(pools.get(), "delete from pending_follow_ups where event_id = any($1)", followUpIds.isEmpty(),
-                arrays(strings(followUpIds)));
+        return run(pools.get(), "delete from pending_follow_ups where event_id in (select event_id from pending_follow_ups "
+                + "where event_id = any($1) for update skip locked)", followUpIds.isEmpty(), arrays(strings(followUpIds)));
     }
 
     /** Records that this partition is held back at {@code offset}, for every instance of the group to see. */

@@ -5,6 +5,7 @@ import dev.ledger.domain.Decision;
 import dev.ledger.domain.Transfer;
 import jakarta.inject.Singleton;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,6 +19,12 @@ public class Outcomes {
     private final Waiters<CommandResult> commands = new Waiters<>();
     private final Waiters<Transfer> settledTransfers = new Waiters<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final String id = UUID.randomUUID().toString();
+
+    /** Names these waiters among every instance's: what their own consumers applied is not announced back to them. */
+    public String id() {
+        return id;
+    }
 
     Waiters<CommandResult> commands() {
         return commands;

@@ -449,7 +449,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         var nextOffsets = offsets(reads, true);
         store.write(connection, config.topic(), state, new BatchChanges(decidedFollowUps, seenFollowUps, offsets(reads, false),
-                        nextOffsets, PgNotifications.packed(announcements)))
+                        nextOffsets, PgNotifications.packed(outcomes, announcements)))
                 .await().atMost(DATABASE);
 
         released(nextOffsets.keySet());

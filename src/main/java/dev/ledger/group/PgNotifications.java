@@ -23,6 +23,11 @@ import org.jboss.logging.Logger;
  * commit), and every instance LISTENs; one with a request waiting for an id reads its row and wakes
  * the request, with no polling. Ids, not results: every instance receives every notification, and
  * parsing a result it does not wait for cost each instance more CPU than the applying did.
+ *
+ * <p>An instance skips what its own consumers announce (each notification names the waiters its
+ * consumer woke, {@link Outcomes#id()}): they wake its requests themselves, right after the commit.
+ * Reading those rows again cost a pooled query for most mutations, since the notification often
+ * arrives before the consumer's own wake-up.
  */
 @ApplicationScoped
 public class PgNotifications {
@@ -35,6 +40,7 @@ public class PgNotifications {
     private static final char KEY_SEPARATOR = ' ';
     /** PostgreSQL refuses a payload of 8,000 bytes or more. */
     private static final int MAX_PAYLOAD_BYTES = 7_900;
+    private static final char SENDER = 's';
 
     private final Vertx vertx;
     private final Outcomes outcomes;
@@ -76,31 +82,35 @@ public class PgNotifications {
 
     /**
      * The payloads of a batch, as few notifications as PostgreSQL's 8,000-byte limit allows: one
-     * per line (JSON has no raw line breaks). A notification costs the database far more than its
-     * bytes, so a batch of 5,000 commands sends a couple of hundred instead of 5,000.
+     * per line (JSON has no raw line breaks), after a line naming the waiters the applying consumer
+     * wakes itself. A notification costs the database far more than its bytes, so a batch of 5,000
+     * commands sends a couple of hundred instead of 5,000.
      */
-    public static List<String> packed(List<String> payloads) {
+    public static List<String> packed(Outcomes wokenThere, List<String> payloads) {
         var packed = new ArrayList<String>();
-        var current = new StringBuilder();
-        int currentBytes = 0;
+        var sender = SENDER + wokenThere.id();
+        var current = new StringBuilder(sender);
+        int senderBytes = sender.length();
+        int currentBytes = senderBytes;
         for (var payload : payloads) {
             int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
-            if (currentBytes > 0 && currentBytes + 1 + bytes > MAX_PAYLOAD_BYTES) {
+            if (currentBytes > senderBytes && currentBytes + 1 + bytes > MAX_PAYLOAD_BYTES) {
                 packed.add(current.toString());
-                current.setLength(0);
-                currentBytes = 0;
+                current.setLength(senderBytes);
+                currentBytes = senderBytes;
             }
-            if (currentBytes > 0) {
-                current.append(SEPARATOR);
-                currentBytes++;
-            }
-            current.append(payload);
-            currentBytes += bytes;
+            current.append(SEPARATOR).append(payload);
+            currentBytes += 1 + bytes;
         }
-        if (currentBytes > 0) {
+        if (currentBytes > senderBytes) {
             packed.add(current.toString());
         }
         return packed;
+    }
+
+    /** Whether the consumer that applied what the notification names woke other waiters than {@code here}. */
+    static boolean fromElsewhere(String notification, Outcomes here) {
+        return !notification.startsWith(SENDER + here.id() + SEPARATOR);
     }
 
     public void start() {
@@ -117,6 +127,9 @@ public class PgNotifications {
 
     /** Reads the rows of the commands and transfers that requests on this instance wait for, and wakes them. */
     private void deliver(String notification) {
+        if (!fromElsewhere(notification, outcomes)) {
+            return;
+        }
         var commands = new HashSet<String>();
         var transfers = new HashSet<TransferKey>();
         for (var payload : notification.split(String.valueOf(SEPARATOR))) {

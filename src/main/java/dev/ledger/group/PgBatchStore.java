@@ -50,14 +50,17 @@ public class PgBatchStore {
      * write rows by key, in tables that grow without bound; without fresh statistics (autovacuum off
      * or behind, or a plan cached while a table was nearly empty) PostgreSQL may choose to scan a
      * whole table for a batch's keys, which took 10 to 27 s a batch once {@code applied_follow_ups}
-     * held 200,000 rows (BENCHMARKS.md). For durability see {@code LedgerConfig.Group#synchronousCommit}.
+     * held 200,000 rows (BENCHMARKS.md). Each statement is planned once per connection, not on
+     * every execution: for a batch of a few events, planning them took longer than running them.
+     * For durability see {@code LedgerConfig.Group#synchronousCommit}.
      */
     private final String begin;
 
     PgBatchStore(Instance<Pool> pools, LedgerConfig config) {
         this.pools = pools;
         this.retention = new IdempotencyRetention(config.idempotencyRetention());
-        this.begin = "begin; set local enable_seqscan = off" + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
+        this.begin = "begin; set local enable_seqscan = off; set local plan_cache_mode = force_generic_plan"
+                + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
     }
 
     /** A follow-up to keep in the outbox until it is applied. */

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 final class Service implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** G1 and Parallel report kilobytes, ZGC megabytes. */
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KM])");
 
     private final Process process;
     private final long startedNanos;
@@ -133,7 +134,7 @@ final class Service implements AutoCloseable {
         if (!matcher.find()) {
             throw new IllegalStateException("No heap figure in jcmd's GC.heap_info output");
         }
-        return Long.parseLong(matcher.group(1)) * 1024;
+        return Long.parseLong(matcher.group(1)) * (matcher.group(2).equals("K") ? 1024 : 1024 * 1024);
     }
 
     /** {@code jcmd GC.class_histogram}: the live objects by class, after a full collection. */

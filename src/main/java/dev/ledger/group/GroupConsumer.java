@@ -21,7 +21,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.Dependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -474,12 +473,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     /** Whether a failure is the database refusing a record's data, rather than the database or broker being away. */
     private static boolean refusedRecord(Throwable failure) {
-        for (var cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException refused && refused.getSqlState() != null && refused.getSqlState().length() == 5) {
-                return RECORD_ERRORS.contains(refused.getSqlState().substring(0, 2));
-            }
-        }
-        return false;
+        return SqlStates.inClass(failure, RECORD_ERRORS);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -221,14 +220,10 @@ public class PgBatchStore {
                 .map(statement -> statement.map(done -> (Throwable) null).onFailure().recoverWithItem(failure -> failure))
                 .toList();
         return Uni.combine().all().unis(outcomes).with(Throwable.class, failures -> failures.stream()
-                        .filter(failure -> failure != null && !TRANSACTION_ABORTED.equals(sqlState(failure)))
+                        .filter(failure -> failure != null && !TRANSACTION_ABORTED.equals(SqlStates.of(failure)))
                         .findFirst())
                 .flatMap(failure -> failure.isEmpty() ? Uni.createFrom().voidItem() : Uni.createFrom().failure(
-                        STALE_BATCH.equals(sqlState(failure.get())) ? new StaleBatchException(failure.get().getMessage()) : failure.get()));
-    }
-
-    private static String sqlState(Throwable failure) {
-        return failure instanceof PgException refused ? refused.getSqlState() : null;
+                        STALE_BATCH.equals(SqlStates.of(failure.get())) ? new StaleBatchException(failure.get().getMessage()) : failure.get()));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -34,6 +35,8 @@ public class PgLedgerQueries implements LedgerQueries {
     private final Instance<Pool> pools;
     private final String topic;
     private static final int DIGEST_FETCH = 1000;
+    /** SQLSTATE classes of a server that cannot serve now: connection exception, insufficient resources, operator intervention. */
+    private static final Set<String> UNAVAILABLE = Set.of("08", "53", "57");
     /** What {@link #account(Row)} reads, in its order. */
     private static final String ACCOUNT_COLUMNS = "account_id, owner, currency, balance, version";
 
@@ -142,9 +145,8 @@ public class PgLedgerQueries implements LedgerQueries {
     }
 
     private static boolean unreachable(Throwable failure) {
-        if (failure instanceof PgException answered) {
-            var state = answered.getSqlState();
-            return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+        if (failure instanceof PgException) {
+            return SqlStates.inClass(failure, UNAVAILABLE);
         }
         return failure instanceof IOException || failure instanceof VertxException || failure instanceof NoStackTraceThrowable;
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Replay mode's state, in memory. Each partition has one writer at a time (an applying thread of
@@ -52,11 +52,11 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Read and written on every event: hashed, not sorted; the order is kept apart, changed only by openings. */
     private final AccountColumns accounts = new AccountColumns();
-    private final AccountOrder order = new AccountOrder();
+    private final AccountOrder order = new AccountOrder(accounts);
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
-    private final CommandResults commands = new CommandResults(this::account);
+    private final CommandResults commands = new CommandResults(accounts);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final IdempotencyRetention retention;
     /** Per partition, its newest event time and its applied follow-up ids by event time; each its writer's alone. */
@@ -154,12 +154,9 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public void putAccount(Account account) {
-        var reading = cut;
-        if (reading != null) {
-            reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
-        }
+        // Nothing to keep for a cut: it copied every balance and version when it began.
         if (accounts.put(account)) {
-            order.opened(account.accountId());
+            order.opened();
         }
     }
 
@@ -254,10 +251,14 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public Uni<List<Account>> listAccounts(String after, int limit) {
-        var ids = order.sorted();
-        var page = new ArrayList<Account>(Math.min(limit, ids.length));
-        for (int i = AccountOrder.after(ids, after); i < ids.length && page.size() < limit; i++) {
-            page.add(accounts.get(ids[i]));
+        var rows = order.sorted();
+        var page = new ArrayList<Account>(Math.min(limit, rows.length));
+        for (int i = AccountOrder.after(rows, after, accounts); i < rows.length && page.size() < limit; i++) {
+            var account = accounts.account(rows[i]);
+            // Null only for a row cleared since (a snapshot that failed to load).
+            if (account != null) {
+                page.add(account);
+            }
         }
         return Uni.createFrom().item(page);
     }
@@ -323,7 +324,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         try {
             var newest = new TreeMap<Integer, Long>();
             clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
-            var started = new Cut(new TreeMap<>(positions), newest, Instant.now());
+            var started = new Cut(new TreeMap<>(positions), newest, Instant.now(), accounts.cut());
             commands.beginCut();
             cut = started;
             atCut.run();
@@ -342,20 +343,28 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     /** The digest of the accounts as they stood at {@code cut}, however much was written since. */
     Snapshot hash(Cut cut) {
         var digest = new StateDigest();
-        forEachAccountAtCut(cut, digest::add);
+        forEachAccountAtCut(cut, (account, row) -> digest.add(account));
         return new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), cut.positions);
     }
 
-    /** The accounts at {@code cut}, in id order. */
-    void forEachAccountAtCut(Cut cut, Consumer<Account> action) {
-        // Every id opened before the cut, perhaps newer ones and newer values, which the cut leaves
-        // out and replaces (accounts are never removed).
-        for (var id : order.sorted()) {
-            var atCut = cut.accounts.atCut(id, accounts.get(id));
-            if (atCut != null) {
-                action.accept(atCut);
+    /** The accounts at {@code cut}, in id order, each with its row. */
+    void forEachAccountAtCut(Cut cut, ObjIntConsumer<Account> action) {
+        // Every row opened before the cut, perhaps newer ones, which the cut leaves out (accounts are never removed).
+        for (int row : order.sorted()) {
+            if (row < cut.accounts.rows()) {
+                action.accept(cut.accounts.account(row), row);
             }
         }
+    }
+
+    /** How many accounts {@code cut} holds: their rows are those below. */
+    int accountRowsAtCut(Cut cut) {
+        return cut.accounts.rows();
+    }
+
+    /** The row of an account at {@code cut}, or -1 for one opened after it or never. */
+    int accountRowAtCut(Cut cut, String accountId) {
+        return cut.accounts.row(accountId);
     }
 
     /** Every transfer at {@code cut} (one changed meanwhile may come twice: restoring it twice does no harm). */
@@ -363,8 +372,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         cut.transfers.forEach(transfers, (id, sameId) -> sameId.forEach(action));
     }
 
-    /** @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold */
-    void forEachCommandAtCut(Cut cut, ToIntFunction<String> accountIndex, CommandResults.AtCutConsumer action) {
+    /** @param accountIndex where the snapshot being written holds each account */
+    void forEachCommandAtCut(Cut cut, CommandResults.AccountIndex accountIndex, CommandResults.AtCutConsumer action) {
         commands.forEachAtCut(partition -> retention.horizon(cut.newestMicros.getOrDefault(partition, Long.MIN_VALUE)),
                 accountIndex, action);
     }
@@ -373,21 +382,25 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         cut.followUps.forEach(appliedFollowUps, (id, applied) -> action.accept(applied));
     }
 
-    /** What a cut reads: each map's values at the cut, kept by the writer as it overwrites them. */
+    /**
+     * What a cut reads: the accounts as copied when it began, and each map's values at the cut, kept
+     * by the writer as it overwrites them.
+     */
     static final class Cut {
 
         final Map<Integer, Long> positions;
         /** Per partition, the newest event time applied at the cut. */
         final Map<Integer, Long> newestMicros;
         final Instant takenAt;
-        private final AtCut<String, Account> accounts = new AtCut<>();
+        private final AccountColumns.Cut accounts;
         private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
         private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
 
-        private Cut(Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt) {
+        private Cut(Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt, AccountColumns.Cut accounts) {
             this.positions = positions;
             this.newestMicros = newestMicros;
             this.takenAt = takenAt;
+            this.accounts = accounts;
         }
     }
 

@@ -53,6 +53,11 @@ final class AccountColumns implements CommandResults.Accounts {
         return row < in.rows ? in.account(row, in.id(row)) : null;
     }
 
+    @Override
+    public String currency(int row) {
+        return CURRENCIES[columns.currency[row]];
+    }
+
     /** Rows opened so far; every row below is whole. */
     int rows() {
         return rows;

@@ -69,6 +69,9 @@ final class CommandResults {
 
         /** The account in this row as it is now. */
         Account account(int row);
+
+        /** The currency of the account in this row. */
+        String currency(int row);
     }
 
     /**
@@ -265,7 +268,7 @@ final class CommandResults {
             var uuid = id.length() < 36 ? null : canonicalUuid(id.substring(id.length() - 36));
             row.to = accountIndex.of(transfer.to());
             if (uuid == null || row.to < 0 || accounts.row(transfer.from()) != in.account[i] || !transfer.requested()
-                    || !Objects.equals(transfer.currency(), accounts.account(in.account[i]).currency())) {
+                    || !Objects.equals(transfer.currency(), accounts.currency(in.account[i]))) {
                 return false;
             }
             row.transferPrefix = id.substring(0, id.length() - 36);

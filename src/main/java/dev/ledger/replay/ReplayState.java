@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,6 +71,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private final Semaphore cutTaken = new Semaphore(1);
     /** The one cut being read, or null; the writer keeps what it overwrites for it. */
     private volatile Cut cut;
+    /** Cuts begun so far; changed only while the writers wait for a cut to begin. */
+    private int cuts;
 
     @Inject
     ReplayState(LedgerConfig config) {
@@ -117,7 +120,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private void expire(AppliedFollowUp followUp) {
         if (appliedFollowUps.get(followUp.eventId()) == followUp) {
             var reading = cut;
-            if (reading != null) {
+            if (reading != null && followUp.cuts() < reading.number) {
                 reading.followUps.keep(followUp.eventId(), followUp);
             }
             appliedFollowUps.remove(followUp.eventId(), followUp);
@@ -163,18 +166,51 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     @Override
     public void putTransfer(Transfer transfer) {
         var reading = cut;
-        if (reading != null) {
-            reading.transfers.keep(transfer.transferId(), transfers.get(transfer.transferId()));
-        }
         transfers.compute(transfer.transferId(), (id, sameId) -> {
-            if (sameId == null) {
-                return List.of(transfer);
+            if (reading != null && sameId != null && !writtenAfter(sameId, reading)) {
+                reading.transfers.keep(id, sameId);
             }
-            var updated = new ArrayList<Transfer>(sameId.size() + 1);
-            sameId.stream().filter(other -> !other.from().equals(transfer.from())).forEach(updated::add);
-            updated.add(transfer);
-            return List.copyOf(updated);
+            List<Transfer> updated;
+            if (sameId == null) {
+                updated = List.of(transfer);
+            } else {
+                var others = new ArrayList<Transfer>(sameId.size() + 1);
+                sameId.stream().filter(other -> !other.from().equals(transfer.from())).forEach(others::add);
+                others.add(transfer);
+                updated = List.copyOf(others);
+            }
+            return reading == null ? updated : new WrittenDuringCut(updated, reading.number);
         });
+    }
+
+    private static boolean writtenAfter(List<Transfer> sameId, Cut cut) {
+        return sameId instanceof WrittenDuringCut written && written.cut >= cut.number;
+    }
+
+    /**
+     * Transfers written while the cut numbered {@code cut} was being read: that cut leaves them out,
+     * later ones take them. So the writer need not keep, for the cut, every transfer id it adds
+     * meanwhile; once the cut ends they are made plain lists again ({@link #endCut}), so they take no
+     * more room than the others.
+     */
+    private static final class WrittenDuringCut extends AbstractList<Transfer> {
+        private final List<Transfer> transfers;
+        private final int cut;
+
+        WrittenDuringCut(List<Transfer> transfers, int cut) {
+            this.transfers = transfers;
+            this.cut = cut;
+        }
+
+        @Override
+        public Transfer get(int index) {
+            return transfers.get(index);
+        }
+
+        @Override
+        public int size() {
+            return transfers.size();
+        }
     }
 
     /** Stored with the partition and time of the event {@link #beginEvent} named. */
@@ -219,10 +255,13 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     private void storeFollowUp(String eventId, EventClock clock, long eventMicros) {
-        var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros);
+        var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros, cuts);
         var reading = cut;
         if (reading != null) {
-            reading.followUps.keep(eventId, appliedFollowUps.get(eventId));
+            var before = appliedFollowUps.get(eventId);
+            if (before != null && before.cuts() < reading.number) {
+                reading.followUps.keep(eventId, before);
+            }
         }
         appliedFollowUps.put(eventId, applied);
         clock.byTime.add(applied);
@@ -324,7 +363,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         try {
             var newest = new TreeMap<Integer, Long>();
             clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
-            var started = new Cut(new TreeMap<>(positions), newest, Instant.now(), accounts.cut());
+            var started = new Cut(++cuts, new TreeMap<>(positions), newest, Instant.now(), accounts.cut());
             commands.beginCut();
             cut = started;
             atCut.run();
@@ -337,6 +376,12 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     void endCut() {
         cut = null;
         commands.endCut();
+        // A writer that still saw the cut may wrap one more: it then stays wrapped, which only takes 24 bytes.
+        transfers.forEach((id, sameId) -> {
+            if (sameId instanceof WrittenDuringCut written) {
+                transfers.replace(id, written, written.transfers);
+            }
+        });
         cutTaken.release();
     }
 
@@ -369,7 +414,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Every transfer at {@code cut} (one changed meanwhile may come twice: restoring it twice does no harm). */
     void forEachTransferAtCut(Cut cut, Consumer<Transfer> action) {
-        cut.transfers.forEach(transfers, (id, sameId) -> sameId.forEach(action));
+        cut.transfers.forEach(transfers, sameId -> writtenAfter(sameId, cut), (id, sameId) -> sameId.forEach(action));
     }
 
     /** @param accountIndex where the snapshot being written holds each account */
@@ -379,15 +424,17 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     void forEachFollowUpAtCut(Cut cut, Consumer<AppliedFollowUp> action) {
-        cut.followUps.forEach(appliedFollowUps, (id, applied) -> action.accept(applied));
+        cut.followUps.forEach(appliedFollowUps, applied -> applied.cuts() >= cut.number, (id, applied) -> action.accept(applied));
     }
 
     /**
-     * What a cut reads: the accounts as copied when it began, and each map's values at the cut, kept
-     * by the writer as it overwrites them.
+     * What a cut reads: the accounts as copied when it began, and each map's values at the cut: those
+     * written since say so, and the writer keeps those it overwrites or removes.
      */
     static final class Cut {
 
+        /** How many cuts had begun, this one included: a value written since carries this number or more. */
+        final int number;
         final Map<Integer, Long> positions;
         /** Per partition, the newest event time applied at the cut. */
         final Map<Integer, Long> newestMicros;
@@ -396,7 +443,9 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
         private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
 
-        private Cut(Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt, AccountColumns.Cut accounts) {
+        private Cut(int number, Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt,
+                    AccountColumns.Cut accounts) {
+            this.number = number;
             this.positions = positions;
             this.newestMicros = newestMicros;
             this.takenAt = takenAt;
@@ -404,8 +453,11 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         }
     }
 
-    /** A follow-up applied on {@code partition}, from an event of that time. */
-    record AppliedFollowUp(String eventId, int partition, long eventMicros) {
+    /**
+     * A follow-up applied on {@code partition}, from an event of that time, when {@code cuts} cuts had
+     * begun (a cut of that number or lower leaves it out).
+     */
+    record AppliedFollowUp(String eventId, int partition, long eventMicros, int cuts) {
     }
 
     /**

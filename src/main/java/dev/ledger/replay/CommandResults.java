@@ -39,6 +39,8 @@ final class CommandResults {
     private static final int ACCOUNT = 1 << 4;
     /** The row's {@code ref} is the result as it was put: it has no compact form. */
     private static final int AS_PUT = 1 << 5;
+    /** The row has an Idempotency-Key, in the keyed columns ({@link Columns#keyedOf}). */
+    private static final int KEYED = 1 << 6;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final int MIN_ROWS = 64;
 
@@ -112,7 +114,6 @@ final class CommandResults {
             current.flags[row] = AS_PUT;
             current.ref[row] = result;
         }
-        current.keyedOf[row] = -1;
         if (result.idempotencyKey() != null) {
             int k = current.keyed++;
             current.keyHigh[k] = high(result.idempotencyKey(), key);
@@ -122,7 +123,7 @@ final class CommandResults {
                 System.arraycopy(hash, 0, current.hashes, k * RestoredResults.HASH_BYTES, RestoredResults.HASH_BYTES);
             }
             current.keyedRow[k] = row;
-            current.keyedOf[row] = k;
+            current.flags[row] |= KEYED;
         }
         current.rows++;
         // Live first, then the restored one superseded: a reader meanwhile finds one or the other.
@@ -148,7 +149,7 @@ final class CommandResults {
             if (!expired(old, row) && (old.current(row) || old.currentKey(row))) {
                 held[row] = true;
                 rows++;
-                keyed += old.keyedOf[row] >= 0 ? 1 : 0;
+                keyed += (old.flags[row] & KEYED) != 0 ? 1 : 0;
             }
         }
         var fresh = new Columns(Math.max(MIN_ROWS, rows + rows / 4 + 1), Math.max(MIN_ROWS / 4, keyed + keyed / 4 + 1));
@@ -253,7 +254,7 @@ final class CommandResults {
             return false;
         }
         row.account = accountIndex.ofRow(in.account[i]);
-        int k = in.keyedOf[i];
+        int k = in.keyedOf(i);
         if (row.account < 0) {
             return false;
         }
@@ -413,14 +414,12 @@ final class CommandResults {
         final long[] balance;
         final int[] version;
         final short[] partition;
-        /** The rejection's ordinal plus one (0: applied), whether an account was left, {@link #AS_PUT}. */
+        /** The rejection's ordinal plus one (0: applied), whether an account was left, {@link #AS_PUT}, {@link #KEYED}. */
         final byte[] flags;
         /** The command's account's row; -1 (then {@link #AS_PUT}) when there is none. */
         final int[] account;
         /** The transfer the command left, or the whole result when {@link #AS_PUT}. */
         final Object[] ref;
-        /** The row's index in the keyed columns, or -1. */
-        final int[] keyedOf;
         final long[] keyHigh;
         final long[] keyLow;
         /** The key, when it is no canonical UUID. */
@@ -445,7 +444,6 @@ final class CommandResults {
             flags = new byte[capacity];
             account = new int[capacity];
             ref = new Object[capacity];
-            keyedOf = new int[capacity];
             keyHigh = new long[keyedCapacity];
             keyLow = new long[keyedCapacity];
             keyText = new String[keyedCapacity];
@@ -472,8 +470,32 @@ final class CommandResults {
             return find(byId, idHigh, idLow, idHigh[row], idLow[row], index -> index == row) >= 0;
         }
 
+        /**
+         * The row's index in the keyed columns, or -1: found by halving, since keyed rows are added in
+         * row order, so their rows ascend in {@link #keyedRow} and a row's index is at most the row
+         * itself. A reader may find slots after its own not written yet: they read 0, which only the
+         * first slot holds as a row.
+         */
+        int keyedOf(int row) {
+            if ((flags[row] & KEYED) == 0) {
+                return -1;
+            }
+            int low = 0;
+            int high = Math.min(row, keyedRow.length - 1);
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                int at = keyedRow[middle];
+                if (at < row && (at != 0 || middle == 0)) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+
         boolean currentKey(int row) {
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             return k >= 0 && find(byKey, keyHigh, keyLow, keyHigh[k], keyLow[k], index -> index == k) >= 0;
         }
 
@@ -489,7 +511,7 @@ final class CommandResults {
                 slot = (slot + 1) & mask;
             }
             SLOTS.setRelease(byId, slot, row + 1);
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             if (k < 0) {
                 return;
             }
@@ -522,8 +544,7 @@ final class CommandResults {
             flags[to] = from.flags[row];
             account[to] = from.account[row];
             ref[to] = from.ref[row];
-            keyedOf[to] = -1;
-            int k = from.keyedOf[row];
+            int k = from.keyedOf(row);
             if (k >= 0) {
                 int kt = keyed++;
                 keyHigh[kt] = from.keyHigh[k];
@@ -532,7 +553,6 @@ final class CommandResults {
                 System.arraycopy(from.hashes, k * RestoredResults.HASH_BYTES, hashes, kt * RestoredResults.HASH_BYTES,
                         RestoredResults.HASH_BYTES);
                 keyedRow[kt] = to;
-                keyedOf[to] = kt;
                 if (underKey) {
                     byKey[emptySlot(byKey, keyHigh[kt], keyLow[kt])] = kt + 1;
                 }
@@ -562,7 +582,7 @@ final class CommandResults {
             if ((flags[row] & ACCOUNT) != 0) {
                 left = new Account(id, current.owner(), current.currency(), balance[row], version[row]);
             }
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             int rejection = flags[row] & REJECTION;
             return new CommandResult(new UUID(idHigh[row], idLow[row]).toString(), id, k < 0 ? null : key(k),
                     k < 0 ? null : HEX.formatHex(hashes, k * RestoredResults.HASH_BYTES, (k + 1) * RestoredResults.HASH_BYTES),

@@ -54,8 +54,12 @@ final class AccountColumns implements CommandResults.Accounts {
     /** The account in {@code row} as it is now, or null for a row not counted by {@link #rows()} (cleared since). */
     @Override
     public Account account(int row) {
+        // The count first: columns read after it hold every row it counts.
+        if (row >= rows) {
+            return null;
+        }
         var in = columns;
-        return row < in.rows ? in.account(row, in.id(row), sequences) : null;
+        return in.account(row, in.id(row), sequences);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.ledger.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,13 +11,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
  * Scenario 2b: a replay instance writes a snapshot of {@code accounts} accounts while it applies
  * events as fast as it can, and the rate at which it applies during the write is compared with its
- * rate before and after, in the same run. Once the instance has replayed the openings, a sender
- * keeps a backlog of requests ahead of it on the topic (encoded in chunks, sent only while fewer
+ * rate before and after, in the same run. From the instance's start (so that the backlog is built
+ * while it replays the openings), a sender keeps a backlog of requests ahead of it on the topic (encoded in chunks, sent only while fewer
  * than {@link #LEAD} are waiting, so the sender works about as hard in every phase) until the
  * snapshot is written and as long again after it: however long the write takes, the instance
  * never waits for events. Its snapshot interval makes it cut a snapshot {@code load} requests
@@ -21,6 +26,7 @@ import java.util.regex.Pattern;
  */
 final class SnapshotUnderLoad {
 
+    private static final Pattern APPLYING_THREAD = Pattern.compile("ledger-replay(-[0-9]+)?");
     private static final Pattern APPLIED = Pattern.compile("(?m)^ledger_events_applied_total\\{[^}]*} ([0-9.E+]+)$");
     /** Events the sender keeps waiting on the topic: seconds of applying, so that a sender's pause never starves it. */
     private static final long LEAD = 1_000_000;
@@ -32,8 +38,11 @@ final class SnapshotUnderLoad {
     private SnapshotUnderLoad() {
     }
 
-    /** When the instance had applied how many events, and how many the sender had on the topic by then. */
-    private record Sample(long nanos, double applied, long sent) {
+    /**
+     * When the instance had applied how many events, how many the sender had on the topic by then,
+     * and the CPU seconds its applying threads, its snapshot thread and the whole process had taken.
+     */
+    private record Sample(long nanos, double applied, long sent, double applyingCpu, double writerCpu, double processCpu) {
     }
 
     static List<Figure> run(Bench.Setup setup, long accounts, long load) {
@@ -45,7 +54,6 @@ final class SnapshotUnderLoad {
         var environment = new java.util.HashMap<>(ReplayRebuild.replay(topic));
         environment.put("LEDGER_SNAPSHOT_INTERVAL", Long.toString(opened.events() + load));
         try (var service = Service.start(setup, "snapshot-load", environment, setup.serviceJvm())) {
-            service.awaitReady(Duration.ofMinutes(10));
             var applied = new AtomicLong(opened.events());
             var sent = new AtomicLong(opened.events());
             var stop = new AtomicBoolean();
@@ -70,16 +78,26 @@ final class SnapshotUnderLoad {
                     failed.set(e);
                 }
             }, "bench-backlog");
+            // Started with the instance, so that the backlog is built while it replays the openings: a sender that
+            // starts at ready is barely faster than applying on 2 cores, and had not built it by the cut.
+            sender.start();
+            try {
+                service.awaitReady(Duration.ofMinutes(10));
+            } catch (RuntimeException e) {
+                stop.set(true);
+                join(sender);
+                throw e;
+            }
             var samples = new ArrayList<Sample>();
             long began = System.nanoTime();
-            sender.start();
             long written = -1;
             String snapshot = "";
             long deadline = began + Duration.ofMinutes(20).toNanos();
             while (System.nanoTime() < deadline && failed.get() == null) {
                 long now = System.nanoTime();
                 applied.set((long) applied(service.get("/q/metrics")));
-                samples.add(new Sample(now, applied.get(), sent.get()));
+                var threads = threadCpu(service.pid());
+                samples.add(new Sample(now, applied.get(), sent.get(), threads[0], threads[1], service.cpuSeconds()));
                 if (written < 0) {
                     snapshot = service.get("/admin/snapshot");
                     if (snapshot.contains("\"source\":\"written\"")) {
@@ -113,10 +131,25 @@ final class SnapshotUnderLoad {
             long bytes = ReplayRebuild.number(snapshot, "bytes");
             long snapshotAccounts = ReplayRebuild.number(snapshot, "accounts");
             long events = samples.get(samples.size() - 1).sent() - opened.events();
+            // CPU per event: unlike the rates, hardly moved by what else runs on a shared machine. The same per event
+            // during the write as outside it means the applying threads pay nothing for the write, and what slows them
+            // is only the CPU the write takes from the machine.
+            double outsideEvents = applied(samples, quiet, cut) + applied(samples, written, done);
+            double duringEvents = applied(samples, cut, written);
+            double applyingOutside = (delta(samples, quiet, cut, Sample::applyingCpu) + delta(samples, written, done, Sample::applyingCpu))
+                    / outsideEvents * 1e6;
+            double applyingDuring = delta(samples, cut, written, Sample::applyingCpu) / duringEvents * 1e6;
+            double processOutside = (delta(samples, quiet, cut, Sample::processCpu) + delta(samples, written, done, Sample::processCpu))
+                    / outsideEvents * 1e6;
+            double processDuring = delta(samples, cut, written, Sample::processCpu) / duringEvents * 1e6;
+            double writerCpu = delta(samples, cut, written, Sample::writerCpu);
             Bench.log("Snapshot under load: backlog built %.1f s after ready, cut %.1f s after ready, written %.1f s later, measured until"
                             + " %.1f s after ready; events/s before %,.0f, during %,.0f, after %,.0f; least backlog %,d events; %s",
                     (quiet - began) / 1e9, (cut - began) / 1e9, (written - cut) / 1e9, (done - began) / 1e9, before, during, after,
                     leastBacklog, snapshot);
+            Bench.log("Snapshot under load, CPU per event applied: applying threads %.2f µs outside the write, %.2f during it; whole"
+                    + " instance %.2f and %.2f; the snapshot thread %.1f CPU s", applyingOutside, applyingDuring, processOutside,
+                    processDuring, writerCpu);
             var figures = new ArrayList<Figure>();
             figures.add(Figure.info(Figure.format("Snapshot of %,d accounts written while applying %,d events", snapshotAccounts, events),
                     Figure.format("%s (%,d bytes, %.0f bytes/account)", Figure.seconds((written - cut) / 1e9), bytes,
@@ -126,6 +159,9 @@ final class SnapshotUnderLoad {
                             fullRate ? "" : ", NOT at full rate: the backlog ran out or was never built"),
                     Figure.format("before %s, after %s, same instance", Figure.rate(before), Figure.rate(after)), during / outside,
                     "slower by < 20 %", fullRate && slowdown < 0.2));
+            figures.add(Figure.info("Snapshot under load: CPU per event applied, outside the write / during it",
+                    Figure.format("applying threads %.2f / %.2f µs, whole instance %.2f / %.2f µs; the snapshot thread %.1f CPU s",
+                            applyingOutside, applyingDuring, processOutside, processDuring, writerCpu), ""));
             return figures;
         }
     }
@@ -150,27 +186,62 @@ final class SnapshotUnderLoad {
 
     /** Events applied from {@code from} to {@code to}, read off the samples nearest each. */
     private static double applied(List<Sample> samples, long from, long to) {
-        return at(samples, to) - at(samples, from);
+        return delta(samples, from, to, Sample::applied);
+    }
+
+    private static double delta(List<Sample> samples, long from, long to, ToDoubleFunction<Sample> value) {
+        return at(samples, to, value) - at(samples, from, value);
+    }
+
+    /**
+     * CPU seconds so far of the instance's applying threads ({@code ledger-replay}, {@code ledger-replay-<n>}) and of
+     * its snapshot thread, from Linux's {@code /proc/<pid>/task/<tid>/stat} (thread names as the JVM gives them, cut at
+     * 15 characters; times in clock ticks of 10 ms); zeros where there is no such file.
+     */
+    private static double[] threadCpu(long pid) {
+        var cpu = new double[2];
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (var task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue;
+                }
+                var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                // After the name: state, then fields 4 to 13, then utime and stime (fields 14 and 15).
+                var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                if (APPLYING_THREAD.matcher(name).matches()) {
+                    cpu[0] += seconds;
+                } else if (name.equals("ledger-snapshot")) {
+                    cpu[1] += seconds;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return cpu;
+        }
+        return cpu;
     }
 
     private static double rate(List<Sample> samples, long from, long to) {
         return applied(samples, from, to) / ((to - from) / 1e9);
     }
 
-    /** The count at {@code nanos}, interpolated between the samples around it. */
-    private static double at(List<Sample> samples, long nanos) {
+    /** The value at {@code nanos}, interpolated between the samples around it. */
+    private static double at(List<Sample> samples, long nanos, ToDoubleFunction<Sample> value) {
         var previous = samples.get(0);
         for (var sample : samples) {
             if (sample.nanos() >= nanos) {
                 if (sample.nanos() == previous.nanos()) {
-                    return sample.applied();
+                    return value.applyAsDouble(sample);
                 }
                 double share = (double) (nanos - previous.nanos()) / (sample.nanos() - previous.nanos());
-                return previous.applied() + share * (sample.applied() - previous.applied());
+                return value.applyAsDouble(previous) + share * (value.applyAsDouble(sample) - value.applyAsDouble(previous));
             }
             previous = sample;
         }
-        return previous.applied();
+        return value.applyAsDouble(previous);
     }
 
     private static void join(Thread thread) {

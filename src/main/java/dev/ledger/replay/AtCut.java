@@ -1,43 +1,41 @@
 package dev.ledger.replay;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
- * What one map held at a cut while its single writer goes on: before its first change to a key
- * after the cut, the writer keeps the key's value at the cut (empty when it had none). The writer
- * keeps before it writes the map, so a reader that read the map first and then finds nothing kept
- * read the value at the cut.
+ * What one map held at a cut while its writers go on. Each value tells whether it was written
+ * after the cut began (see {@link ReplayState}), so the reader leaves those out by themselves; a
+ * writer keeps only the values that were there at the cut, before its first change or removal of
+ * each, so that applying pays nothing for the keys it adds meanwhile (most of what it writes). The
+ * writer keeps before it writes the map, so a reader that read the map first and then finds nothing
+ * kept read the value at the cut.
  */
 final class AtCut<K, V> {
 
-    private final ConcurrentMap<K, Optional<V>> before = new ConcurrentHashMap<>();
+    private final ConcurrentMap<K, V> before = new ConcurrentHashMap<>();
 
-    /** Called by the writer before it changes or removes {@code key}. */
+    /** Called by the writer before it changes or removes {@code key}, whose value was there at the cut. */
     void keep(K key, V valueAtCut) {
-        before.putIfAbsent(key, Optional.ofNullable(valueAtCut));
-    }
-
-    /** The value at the cut, given the one just read from the map; null when the key came after the cut. */
-    V atCut(K key, V readFromMap) {
-        var kept = before.get(key);
-        return kept == null ? readFromMap : kept.orElse(null);
+        before.putIfAbsent(key, valueAtCut);
     }
 
     /**
-     * Every entry the map held at the cut, for a map whose keys may also be removed after it. An
-     * entry changed while this walks may be given twice, with its value at the cut both times.
+     * Every entry the map held at the cut. An entry changed while this walks may be given twice, with
+     * its value at the cut both times.
+     *
+     * @param writtenAfter whether a value was written after the cut began
      */
-    void forEach(Map<K, V> map, BiConsumer<K, V> action) {
+    void forEach(Map<K, V> map, Predicate<V> writtenAfter, BiConsumer<K, V> action) {
         for (var entry : map.entrySet()) {
             var value = entry.getValue();
-            if (!before.containsKey(entry.getKey())) {
+            if (!writtenAfter.test(value) && !before.containsKey(entry.getKey())) {
                 action.accept(entry.getKey(), value);
             }
         }
-        before.forEach((key, kept) -> kept.ifPresent(value -> action.accept(key, value)));
+        before.forEach(action);
     }
 }

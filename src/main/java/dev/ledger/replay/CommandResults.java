@@ -11,10 +11,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.IntToLongFunction;
-import java.util.function.ToIntFunction;
 
 /**
  * Every command's result within the idempotency retention (idempotent retries and
@@ -22,9 +20,9 @@ import java.util.function.ToIntFunction;
  * tables, not as an object and two map entries per command: that form took about 180 bytes of heap
  * per command, this one about 70 (see BENCHMARKS.md). Ids, Idempotency-Keys and request hashes this
  * service writes (UUIDs, hex SHA-256) are held as numbers and bytes; an applied account command
- * keeps the balance and version it left, since an account's id, owner and currency never change. A
- * result in any other form is kept as the object it came as, so every result reads back exactly as
- * it was put.
+ * keeps the balance and version it left, since an account's id, owner and currency never change, and
+ * names its account by row. A result in any other form (or for an account that does not exist) is
+ * kept as the object it came as, so every result reads back exactly as it was put.
  *
  * <p>Writers (the applying threads) append rows one at a time under this object's lock; readers
  * never wait. A row's columns are written before the table entry that leads to it is published, and
@@ -41,10 +39,12 @@ final class CommandResults {
     private static final int ACCOUNT = 1 << 4;
     /** The row's {@code ref} is the result as it was put: it has no compact form. */
     private static final int AS_PUT = 1 << 5;
+    /** The row has an Idempotency-Key, in the keyed columns ({@link Columns#keyedOf}). */
+    private static final int KEYED = 1 << 6;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final int MIN_ROWS = 64;
 
-    private final Function<String, Optional<Account>> accounts;
+    private final Accounts accounts;
     private volatile Columns columns = new Columns(MIN_ROWS, MIN_ROWS / 4);
     /**
      * Per partition, the event time before which its results have expired, each written by its
@@ -60,8 +60,20 @@ final class CommandResults {
     private long[] restoredSupersededAtCut;
 
     /** @param accounts the current accounts, from which a stored balance and version become an account again */
-    CommandResults(Function<String, Optional<Account>> accounts) {
+    CommandResults(Accounts accounts) {
         this.accounts = accounts;
+    }
+
+    /** The accounts, by row: a row's id, owner and currency never change, and an account is never removed. */
+    interface Accounts {
+        /** The row of this account id, or -1. */
+        int row(String accountId);
+
+        /** The account in this row as it is now. */
+        Account account(int row);
+
+        /** The currency of the account in this row. */
+        String currency(int row);
     }
 
     /**
@@ -75,7 +87,8 @@ final class CommandResults {
         var key = result.idempotencyKey() == null ? null : canonicalUuid(result.idempotencyKey());
         var hash = hashBytes(result.requestHash());
         var account = result.account();
-        boolean compact = id != null && (result.idempotencyKey() == null || hash != null)
+        int accountRow = accounts.row(result.accountId());
+        boolean compact = id != null && (result.idempotencyKey() == null || hash != null) && accountRow >= 0
                 && (account == null || account.accountId().equals(result.accountId()) && account.version() <= Integer.MAX_VALUE);
         var current = columns;
         if (current.rows == current.idHigh.length || result.idempotencyKey() != null && current.keyed == current.keyHigh.length) {
@@ -87,7 +100,7 @@ final class CommandResults {
         current.idLow[row] = low(result.commandId(), id);
         current.micros[row] = eventMicros;
         current.partition[row] = (short) partition;
-        current.accountId[row] = sharedAccountId(result);
+        current.account[row] = accountRow;
         if (compact) {
             int bits = result.rejection() == null ? 0 : result.rejection().ordinal() + 1;
             if (account != null) {
@@ -101,7 +114,6 @@ final class CommandResults {
             current.flags[row] = AS_PUT;
             current.ref[row] = result;
         }
-        current.keyedOf[row] = -1;
         if (result.idempotencyKey() != null) {
             int k = current.keyed++;
             current.keyHigh[k] = high(result.idempotencyKey(), key);
@@ -111,7 +123,7 @@ final class CommandResults {
                 System.arraycopy(hash, 0, current.hashes, k * RestoredResults.HASH_BYTES, RestoredResults.HASH_BYTES);
             }
             current.keyedRow[k] = row;
-            current.keyedOf[row] = k;
+            current.flags[row] |= KEYED;
         }
         current.rows++;
         // Live first, then the restored one superseded: a reader meanwhile finds one or the other.
@@ -137,7 +149,7 @@ final class CommandResults {
             if (!expired(old, row) && (old.current(row) || old.currentKey(row))) {
                 held[row] = true;
                 rows++;
-                keyed += old.keyedOf[row] >= 0 ? 1 : 0;
+                keyed += (old.flags[row] & KEYED) != 0 ? 1 : 0;
             }
         }
         var fresh = new Columns(Math.max(MIN_ROWS, rows + rows / 4 + 1), Math.max(MIN_ROWS / 4, keyed + keyed / 4 + 1));
@@ -205,9 +217,9 @@ final class CommandResults {
      * was put.
      *
      * @param horizonAtCut per partition, the horizon of the idempotency retention at the cut
-     * @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold
+     * @param accountIndex where the snapshot being written holds each account
      */
-    void forEachAtCut(IntToLongFunction horizonAtCut, ToIntFunction<String> accountIndex, AtCutConsumer action) {
+    void forEachAtCut(IntToLongFunction horizonAtCut, AccountIndex accountIndex, AtCutConsumer action) {
         var cut = cutColumns;
         var row = new RestoredResults.Row();
         for (int i = 0; i < cutRows; i++) {
@@ -220,7 +232,14 @@ final class CommandResults {
                 action.asPut(cut.result(i, accounts), cut.partition[i], cut.micros[i]);
             }
         }
-        restored.forEachAtCut(restoredSupersededAtCut, horizonAtCut, accountIndex, action::compact);
+        restored.forEachAtCut(restoredSupersededAtCut, horizonAtCut, accountIndex::of, action::compact);
+    }
+
+    /** An account's index in the snapshot being written, -1 for one it does not hold. */
+    interface AccountIndex {
+        int ofRow(int row);
+
+        int of(String accountId);
     }
 
     interface AtCutConsumer {
@@ -230,11 +249,13 @@ final class CommandResults {
     }
 
     /** Fills {@code row} with row {@code i} when it has a compact form (see {@link RestoredResults.Row}). */
-    private boolean compact(Columns in, int i, ToIntFunction<String> accountIndex, RestoredResults.Row row) {
-        var accountId = in.accountId[i];
-        row.account = accountIndex.applyAsInt(accountId);
-        int k = in.keyedOf[i];
-        if ((in.flags[i] & AS_PUT) != 0 || row.account < 0) {
+    private boolean compact(Columns in, int i, AccountIndex accountIndex, RestoredResults.Row row) {
+        if ((in.flags[i] & AS_PUT) != 0) {
+            return false;
+        }
+        row.account = accountIndex.ofRow(in.account[i]);
+        int k = in.keyedOf(i);
+        if (row.account < 0) {
             return false;
         }
         row.idempotencyKey = k < 0 ? null : in.key(k);
@@ -246,9 +267,9 @@ final class CommandResults {
         if (transfer != null) {
             var id = transfer.transferId();
             var uuid = id.length() < 36 ? null : canonicalUuid(id.substring(id.length() - 36));
-            row.to = accountIndex.applyAsInt(transfer.to());
-            if (uuid == null || row.to < 0 || !transfer.from().equals(accountId) || !transfer.requested()
-                    || !Objects.equals(transfer.currency(), accounts.apply(accountId).map(Account::currency).orElse(null))) {
+            row.to = accountIndex.of(transfer.to());
+            if (uuid == null || row.to < 0 || accounts.row(transfer.from()) != in.account[i] || !transfer.requested()
+                    || !Objects.equals(transfer.currency(), accounts.currency(in.account[i]))) {
                 return false;
             }
             row.transferPrefix = id.substring(0, id.length() - 36);
@@ -271,18 +292,10 @@ final class CommandResults {
         return true;
     }
 
-    /**
-     * The command's account id as the instance the account itself holds: each event decodes its own
-     * copy, and a million commands would otherwise keep a million more.
-     */
-    private String sharedAccountId(CommandResult result) {
-        if (result.account() != null) {
-            return result.account().accountId();
-        }
-        if (result.transfer() != null && result.transfer().from().equals(result.accountId())) {
-            return result.transfer().from();
-        }
-        return accounts.apply(result.accountId()).map(Account::accountId).orElse(result.accountId());
+    /** The account of this id as it is now, for the restored results, which name accounts by id. */
+    private Optional<Account> account(String accountId) {
+        int row = accounts.row(accountId);
+        return row < 0 ? Optional.empty() : Optional.of(accounts.account(row));
     }
 
     Optional<CommandResult> get(String commandId) {
@@ -294,7 +307,7 @@ final class CommandResults {
         if (row >= 0) {
             return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
-        return uuid != null ? restored.get(high, low, accounts) : Optional.empty();
+        return uuid != null ? restored.get(high, low, this::account) : Optional.empty();
     }
 
     /** The command last applied with this Idempotency-Key, on whichever account. */
@@ -307,7 +320,7 @@ final class CommandResults {
             int row = in.keyedRow[k];
             return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
-        return restored.byIdempotencyKey(idempotencyKey, accounts);
+        return restored.byIdempotencyKey(idempotencyKey, this::account);
     }
 
     /** The index whose two longs {@code table} leads to and which {@code same} accepts, or -1. */
@@ -401,14 +414,12 @@ final class CommandResults {
         final long[] balance;
         final int[] version;
         final short[] partition;
-        /** The rejection's ordinal plus one (0: applied), whether an account was left, {@link #AS_PUT}. */
+        /** The rejection's ordinal plus one (0: applied), whether an account was left, {@link #AS_PUT}, {@link #KEYED}. */
         final byte[] flags;
-        /** The command's account id, as the instance its account holds. */
-        final String[] accountId;
+        /** The command's account's row; -1 (then {@link #AS_PUT}) when there is none. */
+        final int[] account;
         /** The transfer the command left, or the whole result when {@link #AS_PUT}. */
         final Object[] ref;
-        /** The row's index in the keyed columns, or -1. */
-        final int[] keyedOf;
         final long[] keyHigh;
         final long[] keyLow;
         /** The key, when it is no canonical UUID. */
@@ -431,9 +442,8 @@ final class CommandResults {
             version = new int[capacity];
             partition = new short[capacity];
             flags = new byte[capacity];
-            accountId = new String[capacity];
+            account = new int[capacity];
             ref = new Object[capacity];
-            keyedOf = new int[capacity];
             keyHigh = new long[keyedCapacity];
             keyLow = new long[keyedCapacity];
             keyText = new String[keyedCapacity];
@@ -460,8 +470,32 @@ final class CommandResults {
             return find(byId, idHigh, idLow, idHigh[row], idLow[row], index -> index == row) >= 0;
         }
 
+        /**
+         * The row's index in the keyed columns, or -1: found by halving, since keyed rows are added in
+         * row order, so their rows ascend in {@link #keyedRow} and a row's index is at most the row
+         * itself. A reader may find slots after its own not written yet: they read 0, which only the
+         * first slot holds as a row.
+         */
+        int keyedOf(int row) {
+            if ((flags[row] & KEYED) == 0) {
+                return -1;
+            }
+            int low = 0;
+            int high = Math.min(row, keyedRow.length - 1);
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                int at = keyedRow[middle];
+                if (at < row && (at != 0 || middle == 0)) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+
         boolean currentKey(int row) {
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             return k >= 0 && find(byKey, keyHigh, keyLow, keyHigh[k], keyLow[k], index -> index == k) >= 0;
         }
 
@@ -477,7 +511,7 @@ final class CommandResults {
                 slot = (slot + 1) & mask;
             }
             SLOTS.setRelease(byId, slot, row + 1);
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             if (k < 0) {
                 return;
             }
@@ -508,10 +542,9 @@ final class CommandResults {
             version[to] = from.version[row];
             partition[to] = from.partition[row];
             flags[to] = from.flags[row];
-            accountId[to] = from.accountId[row];
+            account[to] = from.account[row];
             ref[to] = from.ref[row];
-            keyedOf[to] = -1;
-            int k = from.keyedOf[row];
+            int k = from.keyedOf(row);
             if (k >= 0) {
                 int kt = keyed++;
                 keyHigh[kt] = from.keyHigh[k];
@@ -520,7 +553,6 @@ final class CommandResults {
                 System.arraycopy(from.hashes, k * RestoredResults.HASH_BYTES, hashes, kt * RestoredResults.HASH_BYTES,
                         RestoredResults.HASH_BYTES);
                 keyedRow[kt] = to;
-                keyedOf[to] = kt;
                 if (underKey) {
                     byKey[emptySlot(byKey, keyHigh[kt], keyLow[kt])] = kt + 1;
                 }
@@ -540,21 +572,21 @@ final class CommandResults {
             return slot;
         }
 
-        CommandResult result(int row, Function<String, Optional<Account>> accounts) {
+        CommandResult result(int row, Accounts accounts) {
             if ((flags[row] & AS_PUT) != 0) {
                 return (CommandResult) ref[row];
             }
-            var id = accountId[row];
-            Account account = null;
+            var current = accounts.account(account[row]);
+            var id = current.accountId();
+            Account left = null;
             if ((flags[row] & ACCOUNT) != 0) {
-                var current = accounts.apply(id).orElseThrow(() -> new IllegalStateException("accounts are never removed: " + id));
-                account = new Account(id, current.owner(), current.currency(), balance[row], version[row]);
+                left = new Account(id, current.owner(), current.currency(), balance[row], version[row]);
             }
-            int k = keyedOf[row];
+            int k = keyedOf(row);
             int rejection = flags[row] & REJECTION;
             return new CommandResult(new UUID(idHigh[row], idLow[row]).toString(), id, k < 0 ? null : key(k),
                     k < 0 ? null : HEX.formatHex(hashes, k * RestoredResults.HASH_BYTES, (k + 1) * RestoredResults.HASH_BYTES),
-                    rejection == 0 ? null : REJECTIONS[rejection - 1], account, (Transfer) ref[row]);
+                    rejection == 0 ? null : REJECTIONS[rejection - 1], left, (Transfer) ref[row]);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.ledger.replay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -518,9 +517,9 @@ final class ReplaySnapshots implements AutoCloseable {
             if (producer == null) {
                 producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
             }
-            try (var out = new DataOutputStream(new BufferedOutputStream(new LZ4FrameOutputStream(chunks,
+            try (var out = new DataOutputStream(new Buffer(new LZ4FrameOutputStream(chunks,
                     LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, LZ4Factory.safeInstance().fastCompressor(),
-                    XXHashFactory.safeInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE), 64 * 1024))) {
+                    XXHashFactory.safeInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE)))) {
                 counts = SnapshotFormat.write(state, cut, pending, out);
             }
         } finally {
@@ -556,6 +555,60 @@ final class ReplaySnapshots implements AutoCloseable {
             LOG.warnf("Deleting snapshots before offset %d of %s failed: %s", offset, partition.topic(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The body's buffer in front of the compressor. A snapshot is tens of millions of small writes
+     * (a byte, a long, a short string), and {@link java.io.BufferedOutputStream} takes a lock on each;
+     * this one is written by the snapshot thread alone and takes none.
+     */
+    private static final class Buffer extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int filled;
+
+        Buffer(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (filled == buffer.length) {
+                flushBuffer();
+            }
+            buffer[filled++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) throws IOException {
+            if (length > buffer.length - filled) {
+                flushBuffer();
+                if (length > buffer.length) {
+                    out.write(source, offset, length);
+                    return;
+                }
+            }
+            System.arraycopy(source, offset, buffer, filled, length);
+            filled += length;
+        }
+
+        private void flushBuffer() throws IOException {
+            out.write(buffer, 0, filled);
+            filled = 0;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushBuffer();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (out) {
+                flushBuffer();
+            }
         }
     }
 

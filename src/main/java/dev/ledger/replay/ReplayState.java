@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,7 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Replay mode's state, in memory. Each partition has one writer at a time (an applying thread of
@@ -52,11 +53,11 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     /** Read and written on every event: hashed, not sorted; the order is kept apart, changed only by openings. */
     private final AccountColumns accounts = new AccountColumns();
-    private final AccountOrder order = new AccountOrder();
+    private final AccountOrder order = new AccountOrder(accounts);
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
-    private final CommandResults commands = new CommandResults(this::account);
+    private final CommandResults commands = new CommandResults(accounts);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final IdempotencyRetention retention;
     /** Per partition, its newest event time and its applied follow-up ids by event time; each its writer's alone. */
@@ -70,6 +71,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private final Semaphore cutTaken = new Semaphore(1);
     /** The one cut being read, or null; the writer keeps what it overwrites for it. */
     private volatile Cut cut;
+    /** Cuts begun so far; changed only while the writers wait for a cut to begin. */
+    private int cuts;
 
     @Inject
     ReplayState(LedgerConfig config) {
@@ -117,7 +120,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private void expire(AppliedFollowUp followUp) {
         if (appliedFollowUps.get(followUp.eventId()) == followUp) {
             var reading = cut;
-            if (reading != null) {
+            if (reading != null && followUp.cuts() < reading.number) {
                 reading.followUps.keep(followUp.eventId(), followUp);
             }
             appliedFollowUps.remove(followUp.eventId(), followUp);
@@ -154,30 +157,60 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public void putAccount(Account account) {
-        var reading = cut;
-        if (reading != null) {
-            reading.accounts.keep(account.accountId(), accounts.get(account.accountId()));
-        }
+        // Nothing to keep for a cut: it copied every balance and version when it began.
         if (accounts.put(account)) {
-            order.opened(account.accountId());
+            order.opened();
         }
     }
 
     @Override
     public void putTransfer(Transfer transfer) {
         var reading = cut;
-        if (reading != null) {
-            reading.transfers.keep(transfer.transferId(), transfers.get(transfer.transferId()));
-        }
         transfers.compute(transfer.transferId(), (id, sameId) -> {
-            if (sameId == null) {
-                return List.of(transfer);
+            if (reading != null && sameId != null && !writtenAfter(sameId, reading)) {
+                reading.transfers.keep(id, sameId);
             }
-            var updated = new ArrayList<Transfer>(sameId.size() + 1);
-            sameId.stream().filter(other -> !other.from().equals(transfer.from())).forEach(updated::add);
-            updated.add(transfer);
-            return List.copyOf(updated);
+            List<Transfer> updated;
+            if (sameId == null) {
+                updated = List.of(transfer);
+            } else {
+                var others = new ArrayList<Transfer>(sameId.size() + 1);
+                sameId.stream().filter(other -> !other.from().equals(transfer.from())).forEach(others::add);
+                others.add(transfer);
+                updated = List.copyOf(others);
+            }
+            return reading == null ? updated : new WrittenDuringCut(updated, reading.number);
         });
+    }
+
+    private static boolean writtenAfter(List<Transfer> sameId, Cut cut) {
+        return sameId instanceof WrittenDuringCut written && written.cut >= cut.number;
+    }
+
+    /**
+     * Transfers written while the cut numbered {@code cut} was being read: that cut leaves them out,
+     * later ones take them. So the writer need not keep, for the cut, every transfer id it adds
+     * meanwhile; once the cut ends they are made plain lists again ({@link #endCut}), so they take no
+     * more room than the others.
+     */
+    private static final class WrittenDuringCut extends AbstractList<Transfer> {
+        private final List<Transfer> transfers;
+        private final int cut;
+
+        WrittenDuringCut(List<Transfer> transfers, int cut) {
+            this.transfers = transfers;
+            this.cut = cut;
+        }
+
+        @Override
+        public Transfer get(int index) {
+            return transfers.get(index);
+        }
+
+        @Override
+        public int size() {
+            return transfers.size();
+        }
     }
 
     /** Stored with the partition and time of the event {@link #beginEvent} named. */
@@ -222,10 +255,13 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     private void storeFollowUp(String eventId, EventClock clock, long eventMicros) {
-        var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros);
+        var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros, cuts);
         var reading = cut;
         if (reading != null) {
-            reading.followUps.keep(eventId, appliedFollowUps.get(eventId));
+            var before = appliedFollowUps.get(eventId);
+            if (before != null && before.cuts() < reading.number) {
+                reading.followUps.keep(eventId, before);
+            }
         }
         appliedFollowUps.put(eventId, applied);
         clock.byTime.add(applied);
@@ -254,10 +290,14 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public Uni<List<Account>> listAccounts(String after, int limit) {
-        var ids = order.sorted();
-        var page = new ArrayList<Account>(Math.min(limit, ids.length));
-        for (int i = AccountOrder.after(ids, after); i < ids.length && page.size() < limit; i++) {
-            page.add(accounts.get(ids[i]));
+        var rows = order.sorted();
+        var page = new ArrayList<Account>(Math.min(limit, rows.length));
+        for (int i = AccountOrder.after(rows, after, accounts); i < rows.length && page.size() < limit; i++) {
+            var account = accounts.account(rows[i]);
+            // Null only for a row cleared since (a snapshot that failed to load).
+            if (account != null) {
+                page.add(account);
+            }
         }
         return Uni.createFrom().item(page);
     }
@@ -323,7 +363,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         try {
             var newest = new TreeMap<Integer, Long>();
             clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
-            var started = new Cut(new TreeMap<>(positions), newest, Instant.now());
+            var started = new Cut(++cuts, new TreeMap<>(positions), newest, Instant.now(), accounts.cut());
             commands.beginCut();
             cut = started;
             atCut.run();
@@ -336,63 +376,88 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     void endCut() {
         cut = null;
         commands.endCut();
+        // A writer that still saw the cut may wrap one more: it then stays wrapped, which only takes 24 bytes.
+        transfers.forEach((id, sameId) -> {
+            if (sameId instanceof WrittenDuringCut written) {
+                transfers.replace(id, written, written.transfers);
+            }
+        });
         cutTaken.release();
     }
 
     /** The digest of the accounts as they stood at {@code cut}, however much was written since. */
     Snapshot hash(Cut cut) {
         var digest = new StateDigest();
-        forEachAccountAtCut(cut, digest::add);
+        forEachAccountAtCut(cut, (account, row) -> digest.add(account));
         return new Snapshot(digest.accounts(), digest.totalBalance(), digest.hex(), cut.positions);
     }
 
-    /** The accounts at {@code cut}, in id order. */
-    void forEachAccountAtCut(Cut cut, Consumer<Account> action) {
-        // Every id opened before the cut, perhaps newer ones and newer values, which the cut leaves
-        // out and replaces (accounts are never removed).
-        for (var id : order.sorted()) {
-            var atCut = cut.accounts.atCut(id, accounts.get(id));
-            if (atCut != null) {
-                action.accept(atCut);
+    /** The accounts at {@code cut}, in id order, each with its row. */
+    void forEachAccountAtCut(Cut cut, ObjIntConsumer<Account> action) {
+        // Every row opened before the cut, perhaps newer ones, which the cut leaves out (accounts are never removed).
+        for (int row : order.sorted()) {
+            if (row < cut.accounts.rows()) {
+                action.accept(cut.accounts.account(row), row);
             }
         }
     }
 
-    /** Every transfer at {@code cut} (one changed meanwhile may come twice: restoring it twice does no harm). */
-    void forEachTransferAtCut(Cut cut, Consumer<Transfer> action) {
-        cut.transfers.forEach(transfers, (id, sameId) -> sameId.forEach(action));
+    /** How many accounts {@code cut} holds: their rows are those below. */
+    int accountRowsAtCut(Cut cut) {
+        return cut.accounts.rows();
     }
 
-    /** @param accountIndex an account's index in the snapshot being written, -1 for one it does not hold */
-    void forEachCommandAtCut(Cut cut, ToIntFunction<String> accountIndex, CommandResults.AtCutConsumer action) {
+    /** The row of an account at {@code cut}, or -1 for one opened after it or never. */
+    int accountRowAtCut(Cut cut, String accountId) {
+        return cut.accounts.row(accountId);
+    }
+
+    /** Every transfer at {@code cut} (one changed meanwhile may come twice: restoring it twice does no harm). */
+    void forEachTransferAtCut(Cut cut, Consumer<Transfer> action) {
+        cut.transfers.forEach(transfers, sameId -> writtenAfter(sameId, cut), (id, sameId) -> sameId.forEach(action));
+    }
+
+    /** @param accountIndex where the snapshot being written holds each account */
+    void forEachCommandAtCut(Cut cut, CommandResults.AccountIndex accountIndex, CommandResults.AtCutConsumer action) {
         commands.forEachAtCut(partition -> retention.horizon(cut.newestMicros.getOrDefault(partition, Long.MIN_VALUE)),
                 accountIndex, action);
     }
 
     void forEachFollowUpAtCut(Cut cut, Consumer<AppliedFollowUp> action) {
-        cut.followUps.forEach(appliedFollowUps, (id, applied) -> action.accept(applied));
+        cut.followUps.forEach(appliedFollowUps, applied -> applied.cuts() >= cut.number, (id, applied) -> action.accept(applied));
     }
 
-    /** What a cut reads: each map's values at the cut, kept by the writer as it overwrites them. */
+    /**
+     * What a cut reads: the accounts as copied when it began, and each map's values at the cut: those
+     * written since say so, and the writer keeps those it overwrites or removes.
+     */
     static final class Cut {
 
+        /** How many cuts had begun, this one included: a value written since carries this number or more. */
+        final int number;
         final Map<Integer, Long> positions;
         /** Per partition, the newest event time applied at the cut. */
         final Map<Integer, Long> newestMicros;
         final Instant takenAt;
-        private final AtCut<String, Account> accounts = new AtCut<>();
+        private final AccountColumns.Cut accounts;
         private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
         private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
 
-        private Cut(Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt) {
+        private Cut(int number, Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt,
+                    AccountColumns.Cut accounts) {
+            this.number = number;
             this.positions = positions;
             this.newestMicros = newestMicros;
             this.takenAt = takenAt;
+            this.accounts = accounts;
         }
     }
 
-    /** A follow-up applied on {@code partition}, from an event of that time. */
-    record AppliedFollowUp(String eventId, int partition, long eventMicros) {
+    /**
+     * A follow-up applied on {@code partition}, from an event of that time, when {@code cuts} cuts had
+     * begun (a cut of that number or lower leaves it out).
+     */
+    record AppliedFollowUp(String eventId, int partition, long eventMicros, int cuts) {
     }
 
     /**

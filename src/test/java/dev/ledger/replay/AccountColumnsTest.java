@@ -101,4 +101,67 @@ class AccountColumnsTest {
         assertThat(failure.get()).isNull();
         assertThat(accounts.get(id((count - 1) / 2)).balance()).isEqualTo(count);
     }
+
+    @Test
+    void anIdOfAnyTextIsFoundAndComparedAsItsString() {
+        var ids = List.of("b", "a", "ab", "Zoë", "李雷", "x\uD800", "\uDFFF", "e\uD83D\uDE00", "a.b-c_9", "");
+        for (var id : ids) {
+            accounts.put(new Account(id, "owner", "EUR", 0, 1));
+        }
+        for (int row = 0; row < ids.size(); row++) {
+            assertThat(accounts.row(ids.get(row))).isEqualTo(row);
+            assertThat(accounts.account(row).accountId()).isEqualTo(ids.get(row));
+            for (int other = 0; other < ids.size(); other++) {
+                assertThat(Integer.signum(accounts.compare(row, other))).isEqualTo(Integer.signum(ids.get(row).compareTo(ids.get(other))));
+                assertThat(Integer.signum(accounts.compare(row, ids.get(other))))
+                        .isEqualTo(Integer.signum(ids.get(row).compareTo(ids.get(other))));
+            }
+        }
+        assertThat(accounts.row("x")).isEqualTo(-1);
+        assertThat(accounts.row("abc")).isEqualTo(-1);
+    }
+
+    @Test
+    void theOrderHoldsEveryRowInIdOrderAndFindsWhereAPageStarts() {
+        var order = new AccountOrder(accounts);
+        var random = new java.util.Random(7);
+        var ids = new java.util.TreeSet<String>();
+        for (int n = 0; n < 20_000; n++) {
+            var id = "acc-" + random.nextInt(1_000_000);
+            if (ids.add(id)) {
+                accounts.put(new Account(id, "owner", "EUR", 0, 1));
+                order.opened();
+            }
+        }
+
+        var sorted = order.sorted();
+        var inOrder = new java.util.ArrayList<String>();
+        for (int row : sorted) {
+            inOrder.add(accounts.account(row).accountId());
+        }
+        assertThat(inOrder).containsExactlyElementsOf(ids);
+        var middle = inOrder.get(inOrder.size() / 2);
+        assertThat(AccountOrder.after(sorted, middle, accounts)).isEqualTo(inOrder.size() / 2 + 1);
+        assertThat(AccountOrder.after(sorted, middle + "!", accounts)).isEqualTo(inOrder.size() / 2 + 1);
+        assertThat(AccountOrder.after(sorted, null, accounts)).isZero();
+    }
+
+    @Test
+    void aCutReadsEachAccountAsItWasWhenTheCutBeganWhateverChangesAfter() {
+        for (int n = 0; n < 5_000; n++) {
+            accounts.put(account(n, n, 1));
+        }
+
+        var cut = accounts.cut();
+        for (int n = 0; n < 10_000; n++) {
+            accounts.put(account(n, n + 1, 2));
+        }
+
+        assertThat(cut.rows()).isEqualTo(5_000);
+        for (int n = 0; n < 5_000; n++) {
+            assertThat(cut.account(cut.row(id(n)))).isEqualTo(account(n, n, 1));
+        }
+        assertThat(cut.row(id(5_000))).isEqualTo(-1);
+        assertThat(accounts.get(id(0))).isEqualTo(account(0, 1, 2));
+    }
 }

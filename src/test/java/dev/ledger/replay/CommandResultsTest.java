@@ -8,12 +8,12 @@ import dev.ledger.domain.Rejection;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,9 +24,14 @@ class CommandResultsTest {
     private static final String UUID_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
     private static final String HEX_HASH = "ab12".repeat(16);
 
-    /** Alice as she is now: a stored snapshot takes her owner and currency from here. */
-    private final Account alice = new Account("alice", "Alice Liddell", "EUR", 900, 5);
-    private final CommandResults results = new CommandResults(id -> Optional.ofNullable(Map.of("alice", alice).get(id)));
+    /** Alice as she is now: a stored result takes her owner and currency from here. */
+    private final AccountColumns accounts = new AccountColumns();
+    private final CommandResults results = new CommandResults(accounts);
+
+    @BeforeEach
+    void openAlice() {
+        accounts.put(new Account("alice", "Alice Liddell", "EUR", 900, 5));
+    }
 
     static Stream<CommandResult> results() {
         var transfer = new Transfer("t-1", "alice", "bob", 100, "EUR", TransferStatus.PENDING, null, true, null);
@@ -144,7 +149,7 @@ class CommandResultsTest {
         }
         var compact = new ArrayList<Long>();
         var whole = new ArrayList<CommandResult>();
-        results.forEachAtCut(partition -> Long.MIN_VALUE, id -> id.equals("alice") ? 0 : -1, new CommandResults.AtCutConsumer() {
+        results.forEachAtCut(partition -> Long.MIN_VALUE, index(id -> id.equals("alice") ? 0 : -1), new CommandResults.AtCutConsumer() {
             @Override
             public void compact(RestoredResults.Row row) {
                 compact.add(row.idLow);
@@ -188,11 +193,26 @@ class CommandResultsTest {
         assertThat(failure.get()).isNull();
     }
 
+    /** A snapshot's account index that places the account of each id where {@code byId} says. */
+    private CommandResults.AccountIndex index(ToIntFunction<String> byId) {
+        return new CommandResults.AccountIndex() {
+            @Override
+            public int ofRow(int row) {
+                return byId.applyAsInt(accounts.account(row).accountId());
+            }
+
+            @Override
+            public int of(String accountId) {
+                return byId.applyAsInt(accountId);
+            }
+        };
+    }
+
     /** Every row the columns hold, expired or not: a cut that takes even the expired ones. */
     private int rowsHeld() {
         var rows = new AtomicInteger();
         results.beginCut();
-        results.forEachAtCut(partition -> Long.MIN_VALUE, id -> 0, new CommandResults.AtCutConsumer() {
+        results.forEachAtCut(partition -> Long.MIN_VALUE, index(id -> 0), new CommandResults.AtCutConsumer() {
             @Override
             public void compact(RestoredResults.Row row) {
                 rows.incrementAndGet();

@@ -6,9 +6,12 @@ import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
 import dev.ledger.domain.IdempotencyRetention;
 import dev.ledger.domain.Rejection;
+import dev.ledger.domain.Transfer;
+import dev.ledger.domain.TransferStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,5 +121,51 @@ class ReplayStateTest {
         });
 
         assertThat(state.command("c1")).contains(again);
+    }
+
+    private static Transfer transfer(String id, TransferStatus status) {
+        return new Transfer(id, "a", "b", 5, "EUR", status, null, true, null);
+    }
+
+    private List<String> transfersAtCut(ReplayState.Cut cut) {
+        var seen = new ArrayList<String>();
+        state.forEachTransferAtCut(cut, transfer -> seen.add(transfer.transferId() + ":" + transfer.status()));
+        return seen;
+    }
+
+    private List<String> followUpsAtCut(ReplayState.Cut cut) {
+        var seen = new ArrayList<String>();
+        state.forEachFollowUpAtCut(cut, applied -> seen.add(applied.eventId()));
+        return seen;
+    }
+
+    @Test
+    void aCutReadsTransfersAndFollowUpsAsTheyWereWhenItBeganAndTheNextCutReadsWhatCameMeanwhile() {
+        var start = Instant.parse("2026-01-01T00:00:00Z");
+        batch(1, () -> {
+            state.putTransfer(transfer("t-1", TransferStatus.PENDING));
+            state.beginEvent(0, start);
+            state.markFollowUpApplied("f-1");
+        });
+
+        var cut = state.tryBeginCut(() -> {
+        });
+        batch(2, () -> {
+            state.putTransfer(transfer("t-1", TransferStatus.COMPLETED));
+            state.putTransfer(transfer("t-2", TransferStatus.PENDING));
+            state.beginEvent(0, start.plus(Duration.ofDays(8)));
+            state.markFollowUpApplied("f-2");
+        });
+
+        // t-1 as it was, not t-2; f-1, which expired since, and not f-2.
+        assertThat(transfersAtCut(cut)).containsExactly("t-1:PENDING");
+        assertThat(followUpsAtCut(cut)).containsExactly("f-1");
+        state.endCut();
+        var next = state.tryBeginCut(() -> {
+        });
+        assertThat(transfersAtCut(next)).containsExactlyInAnyOrder("t-1:COMPLETED", "t-2:PENDING");
+        assertThat(followUpsAtCut(next)).containsExactly("f-2");
+        state.endCut();
+        assertThat(state.findTransfer("t-1").await().indefinitely()).contains(transfer("t-1", TransferStatus.COMPLETED));
     }
 }

@@ -93,8 +93,16 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<Integer, Long> lag = new HashMap<>();
     /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
     private final Map<Integer, Long> lastApplied = new HashMap<>();
-    /** Follow-ups handed to the publisher and not yet acknowledged or failed. */
+    /** The follow-ups of every consumer of this instance in flight, so that none is handed over twice. */
+    private final FollowUpsInFlight inFlight;
+    /** How many of them this consumer handed to the publisher: its share of the publisher's window. */
     private final AtomicInteger followUpsInFlight = new AtomicInteger();
+    /**
+     * Whether this consumer's outbox may hold entries due now: it committed entries it did not
+     * publish, or its last claim was full. Otherwise only entries published a retry interval ago
+     * can be due, and the next claim waits for {@link #nextRepublish}.
+     */
+    private boolean unpublishedLeft;
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
@@ -105,8 +113,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private long nextRepublish = System.nanoTime();
 
     GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
-                  Outcomes outcomes, EventPublisher publisher, DeadLetters deadLetters, ConsumerMetrics metrics,
-                  StalledPartitions stalled, RecordTracing tracing) {
+                  Outcomes outcomes, EventPublisher publisher, FollowUpsInFlight inFlight, DeadLetters deadLetters,
+                  ConsumerMetrics metrics, StalledPartitions stalled, RecordTracing tracing) {
         this.topic = topic;
         this.config = config;
         this.pipeline = pipeline;
@@ -114,6 +122,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         this.store = store;
         this.outcomes = outcomes;
         this.publisher = publisher;
+        this.inFlight = inFlight;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.stalled = stalled;
@@ -232,6 +241,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         consumer.resume(unpositioned);
         applying.addAll(numbers);
         unpositioned.clear();
+        // Their outbox may hold entries an earlier owner never published.
+        unpublishedLeft = true;
         LOG.infof("This consumer now applies partitions %s of %s", applying, config.topic());
     }
 
@@ -412,6 +423,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
+        // Past the publisher's window, even a recent record's follow-ups wait in the outbox, due at the next claim.
+        boolean publishing = followUpsInFlight.get() < EventPublisher.FOLLOW_UPS_IN_FLIGHT;
         for (var read : events) {
             boolean recent = recent(read.record());
             var span = recent ? tracing.startApply(read.record(), read.event()) : null;
@@ -434,8 +447,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             }
             for (var followUp : decision.followUps()) {
                 decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
-                        new String(codec.encode(followUp), StandardCharsets.UTF_8)));
-                if (recent) {
+                        new String(codec.encode(followUp), StandardCharsets.UTF_8), recent && publishing));
+                if (recent && publishing) {
                     publishNow.add(followUp);
                     if (span != null) {
                         traces.put(followUp.eventId(), span);
@@ -459,6 +472,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         commitForMonitoring(nextOffsets);
         reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
+        if (decidedFollowUps.size() > publishNow.size()) {
+            unpublishedLeft = true;
+        }
         publish(publishNow, traces);
     }
 
@@ -487,37 +503,48 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     /**
      * Publishes follow-ups without holding up the next batch: those the broker acknowledges leave the
-     * outbox, so only those it did not are ever published again. Past the publisher's window they stay
-     * in the outbox, published once overdue: the broker is then the bottleneck, not this consumer.
+     * outbox, so only those it did not are ever published again. None that this instance has in
+     * flight is handed over again. They count against this consumer's window until the broker has
+     * answered for each (the producer's {@code delivery.timeout.ms} bounds that) and the
+     * acknowledged ones are deleted: a timeout of its own would let a claim take and send again
+     * what the producer still holds.
      */
     private void publish(List<LedgerEvent> followUps, Map<String, Context> traces) {
-        if (followUps.isEmpty() || followUpsInFlight.get() >= EventPublisher.FOLLOW_UPS_IN_FLIGHT) {
+        var handedOver = inFlight.take(followUps);
+        if (handedOver.isEmpty()) {
             return;
         }
-        followUpsInFlight.addAndGet(followUps.size());
-        // A broker that does not answer in time leaves them in the outbox, for a later republish.
-        publisher.publishFollowUps(followUps, traces).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
-                .call(store::written)
-                .onTermination().invoke(() -> followUpsInFlight.addAndGet(-followUps.size()))
+        followUpsInFlight.addAndGet(handedOver.size());
+        publisher.publishFollowUps(handedOver, traces)
+                // A database that does not answer leaves them in the outbox, due again after the retry interval.
+                .call(written -> store.written(written).ifNoItem().after(DATABASE).fail())
+                .onTermination().invoke(() -> {
+                    inFlight.settled(handedOver);
+                    followUpsInFlight.addAndGet(-handedOver.size());
+                })
                 .subscribe().with(written -> { }, failure -> LOG.warnf(
                         "Follow-ups were published but stay in the outbox, to be published again: %s", failure.getMessage()));
     }
 
     /**
-     * Follow-ups still in the outbox a while after they were decided: their publication failed, or
-     * was left for now because they were decided while catching up. Only once caught up: on a
-     * backlog, a follow-up still in the outbox may well be further on in the topic already.
+     * Follow-ups in the outbox that nobody is publishing: decided while catching up, or past the
+     * publisher's window, or published a retry interval ago and still not applied (the publication
+     * failed, or its owner died before the acknowledgement). Only once caught up: on a backlog, a
+     * follow-up still in the outbox may well be further on in the topic already. A claim goes out
+     * whenever half of this consumer's window is free, while earlier ones are still in flight, so
+     * that a catch-up's outbox keeps the broker and the consumers busy.
      */
     private void republishOverdueFollowUps() {
         var retry = config.group().followUpRetry();
-        // Claimed rows still in flight would be overdue again, and claimed twice, if their publication outlasts the interval.
-        if (followUpsInFlight.get() > 0 || System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
-                || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
+        int room = EventPublisher.FOLLOW_UPS_IN_FLIGHT - followUpsInFlight.get();
+        if (room < EventPublisher.FOLLOW_UPS_IN_FLIGHT / 2 || !unpublishedLeft && System.nanoTime() - nextRepublish < 0
+                || applying.isEmpty() || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
             return;
         }
-        var claimed = store.claimPending(Set.copyOf(applying), retry, EventPublisher.FOLLOW_UPS_IN_FLIGHT).await().atMost(DATABASE);
-        // A full window means more are overdue (a catch-up's outbox): the next window goes once this one is written.
-        nextRepublish = System.nanoTime() + (claimed.size() < EventPublisher.FOLLOW_UPS_IN_FLIGHT ? retry.toNanos() : 0);
+        var claimed = store.claimPending(Set.copyOf(applying), retry, room).await().atMost(DATABASE);
+        // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
+        unpublishedLeft = claimed.size() == room;
+        nextRepublish = System.nanoTime() + retry.toNanos();
         republish(claimed);
     }
 

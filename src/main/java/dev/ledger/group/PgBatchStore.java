@@ -60,8 +60,14 @@ public class PgBatchStore {
         this.begin = "begin; set local enable_seqscan = off" + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
     }
 
-    /** A follow-up to keep in the outbox until it is applied. */
-    public record PendingFollowUp(String eventId, int sourcePartition, String event) {
+    /**
+     * A follow-up to keep in the outbox until it is applied.
+     *
+     * @param published whether it is handed to the broker once the batch commits; one that is not
+     *                  (decided while catching up, or past the publisher's window) is due as soon as
+     *                  its partition's owner has caught up, not only after the retry interval
+     */
+    public record PendingFollowUp(String eventId, int sourcePartition, String event, boolean published) {
     }
 
     /**
@@ -80,6 +86,9 @@ public class PgBatchStore {
             super(message, null, false, false);
         }
     }
+
+    /** The {@code published_at} of an outbox entry never handed to the broker: due at the first claim. */
+    private static final String NEVER_PUBLISHED = "'-infinity'::timestamptz";
 
     /** What {@code ledger_advance_offsets} raises for a stale batch (migration V6). */
     private static final String STALE_BATCH = "LG001";
@@ -193,12 +202,15 @@ public class PgBatchStore {
                         upsertTransfers(tx, state.changedTransfers.values()),
                         insertCommands(tx, state.newCommands.values()),
                         insertAppliedFollowUps(tx, state.newlyAppliedFollowUps.values()),
-                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
-                                        + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
+                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event, published_at) "
+                                        + "select id, partition, event, case when published then now() else " + NEVER_PUBLISHED + " end "
+                                        + "from unnest($1::text[], $2::int4[], $3::text[], $4::bool[]) as decided(id, partition, event, published) "
+                                        + "on conflict do nothing",
                                 changes.decidedFollowUps().isEmpty(), arrays(
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
                                         changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
-                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()))),
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()),
+                                        changes.decidedFollowUps().stream().map(PendingFollowUp::published).toArray(Boolean[]::new))),
                         run(tx, "delete from pending_follow_ups where event_id = any($1)",
                                 changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
@@ -439,8 +451,9 @@ public class PgBatchStore {
     }
 
     /**
-     * Takes up to {@code limit} outbox entries of these partitions to publish now: those published
-     * longer than {@code olderThan} ago (or never); marks them published.
+     * Takes up to {@code limit} outbox entries of these partitions to publish now: those never
+     * published or published longer than {@code olderThan} ago; marks them published. The
+     * index of (partition, published time) finds them without walking the entries claimed since (V8).
      */
     public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan, int limit) {
         var before = OffsetDateTime.now(ZoneOffset.UTC).minus(olderThan);

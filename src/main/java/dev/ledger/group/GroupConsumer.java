@@ -25,6 +25,8 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.Dependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,13 +36,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -97,15 +106,15 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final FollowUpsInFlight inFlight;
     /** How many of them this consumer handed to the publisher: its share of the publisher's window. */
     private final AtomicInteger followUpsInFlight = new AtomicInteger();
-    /**
-     * Whether this consumer's outbox may hold entries due now: it committed entries it did not
-     * publish, or its last claim was full. Otherwise only entries published a retry interval ago
-     * can be due, and the next claim waits for {@link #nextRepublish}.
-     */
-    private boolean unpublishedLeft;
+    /** Whether the outbox of this consumer's partitions may hold never-published entries that no {@link #mark} covers. */
+    private boolean unpublishedDecided;
+    /** Taken once such entries wait: when the group has applied every partition that far, they may go. Null while none is taken. */
+    private AppliedMark mark;
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
+    /** Reads every partition's end offset for {@link AppliedMark}: this consumer's own would warn about those not assigned to it. */
+    private Admin admin;
     /** The connection every batch's transaction runs on, kept between batches; null until needed or after it failed. */
     private SqlConnection connection;
     private Thread thread;
@@ -157,6 +166,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         clientMetrics = metrics.clientMetrics(consumer);
+        admin = Admin.create(topic.clientConfig(AdminClientConfig.configNames()));
         applying.clear();
         consumer.subscribe(List.of(config.topic()), this);
         running = true;
@@ -187,6 +197,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             }
         }
         clientMetrics.close();
+        admin.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
         closeConnection();
     }
@@ -242,7 +253,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         applying.addAll(numbers);
         unpositioned.clear();
         // Their outbox may hold entries an earlier owner never published.
-        unpublishedLeft = true;
+        unpublishedDecided = true;
         LOG.infof("This consumer now applies partitions %s of %s", applying, config.topic());
     }
 
@@ -473,7 +484,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         commitForMonitoring(nextOffsets);
         reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
         if (decidedFollowUps.size() > publishNow.size()) {
-            unpublishedLeft = true;
+            unpublishedDecided = true;
         }
         publish(publishNow, traces);
     }
@@ -527,25 +538,77 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     /**
-     * Follow-ups in the outbox that nobody is publishing: decided while catching up, or past the
-     * publisher's window, or published a retry interval ago and still not applied (the publication
-     * failed, or its owner died before the acknowledgement). Only once caught up: on a backlog, a
-     * follow-up still in the outbox may well be further on in the topic already. A claim goes out
-     * whenever half of this consumer's window is free, while earlier ones are still in flight, so
-     * that a catch-up's outbox keeps the broker and the consumers busy.
+     * Follow-ups in the outbox that nobody is publishing. Only once caught up: on a backlog, a
+     * follow-up still in the outbox may well be further on in the topic already. Due are those
+     * published a retry interval ago and still not applied (the publication failed, or its owner
+     * died before the acknowledgement), and those never published (decided while catching up, or
+     * past the publisher's window): these after the same interval, or as soon as every partition of
+     * the topic has been applied, by whichever consumer of the group, as far as it stood after they
+     * were decided ({@link AppliedMark}): a copy already on the topic, written by an earlier owner or
+     * a replay instance, has then been applied and its entry deleted. A claim goes out whenever half
+     * of this consumer's window is free, while earlier ones are still in flight, so that a catch-up's
+     * outbox is published as fast as the group applies it.
      */
     private void republishOverdueFollowUps() {
-        var retry = config.group().followUpRetry();
         int room = EventPublisher.FOLLOW_UPS_IN_FLIGHT - followUpsInFlight.get();
-        if (room < EventPublisher.FOLLOW_UPS_IN_FLIGHT / 2 || !unpublishedLeft && System.nanoTime() - nextRepublish < 0
-                || applying.isEmpty() || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
+        if (room < EventPublisher.FOLLOW_UPS_IN_FLIGHT / 2 || applying.isEmpty()
+                || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
             return;
         }
-        var claimed = store.claimPending(Set.copyOf(applying), retry, room).await().atMost(DATABASE);
+        var decidedBefore = appliedMark();
+        if (decidedBefore == null && System.nanoTime() - nextRepublish < 0) {
+            return;
+        }
+        var retry = config.group().followUpRetry();
+        var publishedBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(retry);
+        var claimed = store.claimPending(Set.copyOf(applying), publishedBefore,
+                decidedBefore == null || decidedBefore.isBefore(publishedBefore) ? publishedBefore : decidedBefore, room).await().atMost(DATABASE);
         // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
-        unpublishedLeft = claimed.size() == room;
-        nextRepublish = System.nanoTime() + retry.toNanos();
+        boolean full = claimed.size() == room;
+        if (decidedBefore != null && !full) {
+            mark = null;
+        }
+        nextRepublish = System.nanoTime() + (full ? 0 : retry.toNanos());
         republish(claimed);
+    }
+
+    /**
+     * The database time before which never-published entries may be claimed, once the group has
+     * applied every partition of the topic up to the current mark's end offsets; null until then.
+     * Takes a mark when such entries wait and none covers them: the database's time first, then the
+     * end offsets, so that every entry decided before that time was committed before the offsets were
+     * read (this consumer's batches run one after the other, on this thread).
+     */
+    private OffsetDateTime appliedMark() {
+        if (mark == null) {
+            if (!unpublishedDecided) {
+                return null;
+            }
+            var decidedBefore = store.now().await().atMost(DATABASE);
+            var latest = new HashMap<TopicPartition, OffsetSpec>();
+            consumer.partitionsFor(config.topic()).forEach(info -> latest.put(new TopicPartition(info.topic(), info.partition()),
+                    OffsetSpec.latest()));
+            var ends = new HashMap<Integer, Long>();
+            try {
+                admin.listOffsets(latest).all().get(DATABASE.toSeconds(), TimeUnit.SECONDS)
+                        .forEach((partition, end) -> ends.put(partition.partition(), end.offset()));
+            } catch (ExecutionException | TimeoutException e) {
+                throw new KafkaException("Cannot read the end offsets of " + config.topic(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("Interrupted while reading the end offsets of " + config.topic(), e);
+            }
+            mark = new AppliedMark(decidedBefore, ends);
+            unpublishedDecided = false;
+            return null;
+        }
+        var applied = store.nextOffsets(config.topic(), mark.endOffsets().keySet()).await().atMost(DATABASE);
+        return mark.endOffsets().entrySet().stream().allMatch(end -> applied.getOrDefault(end.getKey(), 0L) >= end.getValue())
+                ? mark.decidedBefore() : null;
+    }
+
+    /** Never-published outbox entries decided before {@code decidedBefore}, and every partition's end offset read after it. */
+    private record AppliedMark(OffsetDateTime decidedBefore, Map<Integer, Long> endOffsets) {
     }
 
     private void republish(List<String> events) {

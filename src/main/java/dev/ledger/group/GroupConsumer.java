@@ -434,7 +434,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
-        // Past the publisher's window, even a recent record's follow-ups wait in the outbox, due at the next claim.
+        // Past the publisher's window, even a recent record's follow-ups wait in the outbox, never published:
+        // see republishOverdueFollowUps.
         boolean publishing = followUpsInFlight.get() < EventPublisher.FOLLOW_UPS_IN_FLIGHT;
         for (var read : events) {
             boolean recent = recent(read.record());
@@ -561,8 +562,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         var retry = config.group().followUpRetry();
         var publishedBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(retry);
-        var claimed = store.claimPending(Set.copyOf(applying), publishedBefore,
-                decidedBefore == null || decidedBefore.isBefore(publishedBefore) ? publishedBefore : decidedBefore, room).await().atMost(DATABASE);
+        var neverPublishedBefore = decidedBefore == null || decidedBefore.isBefore(publishedBefore) ? publishedBefore : decidedBefore;
+        var claimed = store.claimPending(Set.copyOf(applying), publishedBefore, neverPublishedBefore, room).await().atMost(DATABASE);
         // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
         boolean full = claimed.size() == room;
         if (decidedBefore != null && !full) {

@@ -24,6 +24,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.Dependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,13 +35,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -92,11 +101,19 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<Integer, Long> lag = new HashMap<>();
     /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
     private final Map<Integer, Long> lastApplied = new HashMap<>();
-    /** Follow-ups handed to the publisher and not yet acknowledged or failed. */
+    /** The follow-ups of every consumer of this instance in flight, so that none is handed over twice. */
+    private final FollowUpsInFlight inFlight;
+    /** How many of them this consumer handed to the publisher: its share of the publisher's window. */
     private final AtomicInteger followUpsInFlight = new AtomicInteger();
+    /** Whether the outbox of this consumer's partitions may hold never-published entries that no {@link #mark} covers. */
+    private boolean unpublishedDecided;
+    /** Taken once such entries wait: when the group has applied every partition that far, they may go. Null while none is taken. */
+    private AppliedMark mark;
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
+    /** Reads every partition's end offset for {@link AppliedMark}: this consumer's own would warn about those not assigned to it. */
+    private Admin admin;
     /** The connection every batch's transaction runs on, kept between batches; null until needed or after it failed. */
     private SqlConnection connection;
     private Thread thread;
@@ -104,8 +121,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private long nextRepublish = System.nanoTime();
 
     GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
-                  Outcomes outcomes, EventPublisher publisher, DeadLetters deadLetters, ConsumerMetrics metrics,
-                  StalledPartitions stalled, RecordTracing tracing) {
+                  Outcomes outcomes, EventPublisher publisher, FollowUpsInFlight inFlight, DeadLetters deadLetters,
+                  ConsumerMetrics metrics, StalledPartitions stalled, RecordTracing tracing) {
         this.topic = topic;
         this.config = config;
         this.pipeline = pipeline;
@@ -113,6 +130,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         this.store = store;
         this.outcomes = outcomes;
         this.publisher = publisher;
+        this.inFlight = inFlight;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.stalled = stalled;
@@ -147,6 +165,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         clientMetrics = metrics.clientMetrics(consumer);
+        admin = Admin.create(topic.clientConfig(AdminClientConfig.configNames()));
         applying.clear();
         consumer.subscribe(List.of(config.topic()), this);
         running = true;
@@ -177,6 +196,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             }
         }
         clientMetrics.close();
+        admin.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
         closeConnection();
     }
@@ -231,6 +251,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         consumer.resume(unpositioned);
         applying.addAll(numbers);
         unpositioned.clear();
+        // Their outbox may hold entries an earlier owner never published.
+        unpublishedDecided = true;
         LOG.infof("This consumer now applies partitions %s of %s", applying, config.topic());
     }
 
@@ -411,6 +433,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var seenFollowUps = new HashSet<String>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
+        // Past the publisher's window, even a recent record's follow-ups wait in the outbox, never published:
+        // see republishOverdueFollowUps.
+        boolean publishing = followUpsInFlight.get() < EventPublisher.FOLLOW_UPS_IN_FLIGHT;
         for (var read : events) {
             boolean recent = recent(read.record());
             var span = recent ? tracing.startApply(read.record(), read.event()) : null;
@@ -433,8 +458,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             }
             for (var followUp : decision.followUps()) {
                 decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
-                        new String(codec.encode(followUp), StandardCharsets.UTF_8)));
-                if (recent) {
+                        new String(codec.encode(followUp), StandardCharsets.UTF_8), recent && publishing));
+                if (recent && publishing) {
                     publishNow.add(followUp);
                     if (span != null) {
                         traces.put(followUp.eventId(), span);
@@ -458,6 +483,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
         commitForMonitoring(nextOffsets);
         reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
+        if (decidedFollowUps.size() > publishNow.size()) {
+            unpublishedDecided = true;
+        }
         publish(publishNow, traces);
     }
 
@@ -481,38 +509,101 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     /**
      * Publishes follow-ups without holding up the next batch: those the broker acknowledges leave the
-     * outbox, so only those it did not are ever published again. Past the publisher's window they stay
-     * in the outbox, published once overdue: the broker is then the bottleneck, not this consumer.
+     * outbox, so only those it did not are ever published again. None that this instance has in
+     * flight is handed over again. They count against this consumer's window until the broker has
+     * answered for each (the producer's {@code delivery.timeout.ms} bounds that) and the
+     * acknowledged ones are deleted: a timeout of its own would let a claim take and send again
+     * what the producer still holds.
      */
     private void publish(List<LedgerEvent> followUps, Map<String, Context> traces) {
-        if (followUps.isEmpty() || followUpsInFlight.get() >= EventPublisher.FOLLOW_UPS_IN_FLIGHT) {
+        var handedOver = inFlight.take(followUps);
+        if (handedOver.isEmpty()) {
             return;
         }
-        followUpsInFlight.addAndGet(followUps.size());
-        // A broker that does not answer in time leaves them in the outbox, for a later republish.
-        publisher.publishFollowUps(followUps, traces).ifNoItem().after(DATABASE).recoverWithItem(Set.of())
-                .call(store::written)
-                .onTermination().invoke(() -> followUpsInFlight.addAndGet(-followUps.size()))
+        followUpsInFlight.addAndGet(handedOver.size());
+        publisher.publishFollowUps(handedOver, traces)
+                // A database that does not answer leaves them in the outbox, due again after the retry interval.
+                .call(written -> store.written(written).ifNoItem().after(DATABASE).fail())
+                .onTermination().invoke(() -> {
+                    inFlight.settled(handedOver);
+                    followUpsInFlight.addAndGet(-handedOver.size());
+                })
                 .subscribe().with(written -> { }, failure -> LOG.warnf(
                         "Follow-ups were published but stay in the outbox, to be published again: %s", failure.getMessage()));
     }
 
     /**
-     * Follow-ups still in the outbox a while after they were decided: their publication failed, or
-     * was left for now because they were decided while catching up. Only once caught up: on a
-     * backlog, a follow-up still in the outbox may well be further on in the topic already.
+     * Follow-ups in the outbox that nobody is publishing. Only once caught up: on a backlog, a
+     * follow-up still in the outbox may well be further on in the topic already. Due are those
+     * published a retry interval ago and still not applied (the publication failed, or its owner
+     * died before the acknowledgement), and those never published (decided while catching up, or
+     * past the publisher's window): these after the same interval, or as soon as every partition of
+     * the topic has been applied, by whichever consumer of the group, as far as it stood after they
+     * were decided ({@link AppliedMark}): a copy already on the topic, written by an earlier owner or
+     * a replay instance, has then been applied and its entry deleted. A claim goes out whenever half
+     * of this consumer's window is free, while earlier ones are still in flight, so that a catch-up's
+     * outbox is published as fast as the group applies it.
      */
     private void republishOverdueFollowUps() {
-        var retry = config.group().followUpRetry();
-        // Claimed rows still in flight would be overdue again, and claimed twice, if their publication outlasts the interval.
-        if (followUpsInFlight.get() > 0 || System.nanoTime() - nextRepublish < 0 || applying.isEmpty()
+        int room = EventPublisher.FOLLOW_UPS_IN_FLIGHT - followUpsInFlight.get();
+        if (room < EventPublisher.FOLLOW_UPS_IN_FLIGHT / 2 || applying.isEmpty()
                 || !applying.stream().allMatch(partition -> caughtUp(partition) || isHeld(partition))) {
             return;
         }
-        var claimed = store.claimPending(Set.copyOf(applying), retry, EventPublisher.FOLLOW_UPS_IN_FLIGHT).await().atMost(DATABASE);
-        // A full window means more are overdue (a catch-up's outbox): the next window goes once this one is written.
-        nextRepublish = System.nanoTime() + (claimed.size() < EventPublisher.FOLLOW_UPS_IN_FLIGHT ? retry.toNanos() : 0);
+        var decidedBefore = appliedMark();
+        if (decidedBefore == null && System.nanoTime() - nextRepublish < 0) {
+            return;
+        }
+        var retry = config.group().followUpRetry();
+        var publishedBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(retry);
+        var neverPublishedBefore = decidedBefore == null || decidedBefore.isBefore(publishedBefore) ? publishedBefore : decidedBefore;
+        var claimed = store.claimPending(Set.copyOf(applying), publishedBefore, neverPublishedBefore, room).await().atMost(DATABASE);
+        // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
+        boolean full = claimed.size() == room;
+        if (decidedBefore != null && !full) {
+            mark = null;
+        }
+        nextRepublish = System.nanoTime() + (full ? 0 : retry.toNanos());
         republish(claimed);
+    }
+
+    /**
+     * The database time before which never-published entries may be claimed, once the group has
+     * applied every partition of the topic up to the current mark's end offsets; null until then.
+     * Takes a mark when such entries wait and none covers them: the database's time first, then the
+     * end offsets, so that every entry decided before that time was committed before the offsets were
+     * read (this consumer's batches run one after the other, on this thread).
+     */
+    private OffsetDateTime appliedMark() {
+        if (mark == null) {
+            if (!unpublishedDecided) {
+                return null;
+            }
+            var decidedBefore = store.now().await().atMost(DATABASE);
+            var latest = new HashMap<TopicPartition, OffsetSpec>();
+            consumer.partitionsFor(config.topic()).forEach(info -> latest.put(new TopicPartition(info.topic(), info.partition()),
+                    OffsetSpec.latest()));
+            var ends = new HashMap<Integer, Long>();
+            try {
+                admin.listOffsets(latest).all().get(DATABASE.toSeconds(), TimeUnit.SECONDS)
+                        .forEach((partition, end) -> ends.put(partition.partition(), end.offset()));
+            } catch (ExecutionException | TimeoutException e) {
+                throw new KafkaException("Cannot read the end offsets of " + config.topic(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("Interrupted while reading the end offsets of " + config.topic(), e);
+            }
+            mark = new AppliedMark(decidedBefore, ends);
+            unpublishedDecided = false;
+            return null;
+        }
+        var applied = store.nextOffsets(config.topic(), mark.endOffsets().keySet()).await().atMost(DATABASE);
+        return mark.endOffsets().entrySet().stream().allMatch(end -> applied.getOrDefault(end.getKey(), 0L) >= end.getValue())
+                ? mark.decidedBefore() : null;
+    }
+
+    /** Never-published outbox entries decided before {@code decidedBefore}, and every partition's end offset read after it. */
+    private record AppliedMark(OffsetDateTime decidedBefore, Map<Integer, Long> endOffsets) {
     }
 
     private void republish(List<String> events) {

@@ -15,9 +15,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,8 +60,14 @@ public class PgBatchStore {
                 + (config.group().synchronousCommit() ? "" : "; set local synchronous_commit = off");
     }
 
-    /** A follow-up to keep in the outbox until it is applied. */
-    public record PendingFollowUp(String eventId, int sourcePartition, String event) {
+    /**
+     * A follow-up to keep in the outbox until it is applied.
+     *
+     * @param published whether it is handed to the broker once the batch commits; one that is not
+     *                  (decided while catching up, or past the publisher's window) may be claimed
+     *                  before the retry interval: see {@link #claimPending}
+     */
+    public record PendingFollowUp(String eventId, int sourcePartition, String event, boolean published) {
     }
 
     /**
@@ -195,12 +199,19 @@ public class PgBatchStore {
                         upsertTransfers(tx, state.changedTransfers.values()),
                         insertCommands(tx, state.newCommands.values()),
                         insertAppliedFollowUps(tx, state.newlyAppliedFollowUps.values()),
-                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event) "
-                                        + "select * from unnest($1::text[], $2::int4[], $3::text[]) on conflict do nothing",
+                        // A follow-up already applied (a copy written by a replay instance or an earlier owner, applied
+                        // before the record that decides it here) is not kept: nothing would delete it, and it would be
+                        // published again once due.
+                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event, published) "
+                                        + "select * from unnest($1::text[], $2::int4[], $3::text[], $4::bool[]) "
+                                        + "as decided(event_id, source_partition, event, published) where not exists "
+                                        + "(select 1 from applied_follow_ups applied where applied.event_id = decided.event_id) "
+                                        + "on conflict do nothing",
                                 changes.decidedFollowUps().isEmpty(), arrays(
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
                                         changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
-                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()))),
+                                        strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()),
+                                        changes.decidedFollowUps().stream().map(PendingFollowUp::published).toArray(Boolean[]::new))),
                         run(tx, "delete from pending_follow_ups where event_id = any($1)",
                                 changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
@@ -437,19 +448,26 @@ public class PgBatchStore {
     }
 
     /**
-     * Takes up to {@code limit} outbox entries of these partitions to publish now: those published
-     * longer than {@code olderThan} ago (or never); marks them published.
+     * Takes up to {@code limit} outbox entries of these partitions to publish now, and marks them
+     * published: those published before {@code publishedBefore}, and those never published and
+     * decided before {@code decidedBefore} (at least {@code publishedBefore}). The index of
+     * (partition, published time) finds them without walking the entries claimed since (V8).
      */
-    public Uni<List<String>> claimPending(Collection<Integer> partitions, Duration olderThan, int limit) {
-        var before = OffsetDateTime.now(ZoneOffset.UTC).minus(olderThan);
-        return pools.get().preparedQuery("update pending_follow_ups set published_at = now() where event_id in ("
-                        + "select event_id from pending_follow_ups where source_partition = any($1) and published_at <= $2 "
-                        + "limit $3 for update skip locked) returning event")
-                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(before).addValue(limit))
+    public Uni<List<String>> claimPending(Collection<Integer> partitions, OffsetDateTime publishedBefore, OffsetDateTime decidedBefore,
+                                          int limit) {
+        return pools.get().preparedQuery("update pending_follow_ups set published_at = now(), published = true where event_id in ("
+                        + "select event_id from pending_follow_ups where source_partition = any($1) and published_at <= $3 "
+                        + "and (published_at <= $2 or not published) limit $4 for update skip locked) returning event")
+                .execute(arrays(partitions.toArray(Integer[]::new)).addValue(publishedBefore).addValue(decidedBefore).addValue(limit))
                 .map(rows -> {
                     var events = new ArrayList<String>();
                     rows.forEach(row -> events.add(row.getString(0)));
                     return events;
                 });
+    }
+
+    /** The database's clock: outbox entries are stamped with it. */
+    public Uni<OffsetDateTime> now() {
+        return pools.get().query("select now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0));
     }
 }

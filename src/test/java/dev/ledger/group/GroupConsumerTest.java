@@ -117,7 +117,8 @@ class GroupConsumerTest {
     }
 
     private GroupConsumer anotherConsumer() {
-        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, deadLetters, metrics, stalled, tracing);
+        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, new FollowUpsInFlight(), deadLetters,
+                metrics, stalled, tracing);
     }
 
     private double eventsApplied() {
@@ -273,8 +274,8 @@ class GroupConsumerTest {
         var to = openWith(0, "EUR");
         running.stop();
         var unreachable = new EventPublisher(unreachableBroker, codec);
-        var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, deadLetters,
-                metrics, stalled, tracing);
+        var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, new FollowUpsInFlight(),
+                deadLetters, metrics, stalled, tracing);
         lossy.start(config.group().consumerGroup());
         String transferId;
         try {

@@ -147,4 +147,40 @@ class PgBatchStoreTest {
             assertThat(row.getLong(1)).isEqualTo(10L);
         }
     }
+    /**
+     * The outbox: a follow-up already applied (a copy on the topic came first) is not kept, since
+     * nothing would delete it; a claim takes the entries never published that were decided before
+     * its mark, and those published before the retry cutoff, never one published since.
+     */
+    @Test
+    void claimsTakeNeverPublishedEntriesDecidedBeforeTheMarkAndOverdueOnesButNoAppliedFollowUp() throws SQLException {
+        // A partition no consumer applies, so that no running consumer claims these entries.
+        int partition = 99;
+        var prefix = "outbox-" + UUID.randomUUID() + "/";
+        try (var connection = PostgresResource.connect(); var insert = connection.createStatement()) {
+            insert.execute("insert into applied_follow_ups (event_id) values ('" + prefix + "applied')");
+        }
+        var connection = store.connect().await().indefinitely();
+        try {
+            var batch = store.load(connection, NO_TOPIC, Set.of(), Set.of(), Set.of(), Set.of(), Set.of()).await().indefinitely();
+            var decided = List.of(new PgBatchStore.PendingFollowUp(prefix + "unpublished", partition, prefix + "unpublished", false),
+                    new PgBatchStore.PendingFollowUp(prefix + "published", partition, prefix + "published", true),
+                    new PgBatchStore.PendingFollowUp(prefix + "applied", partition, prefix + "applied", false));
+            store.write(connection, NO_TOPIC, batch, new BatchChanges(decided, Set.of(), Map.of(), Map.of(), List.of()))
+                    .await().indefinitely();
+        } finally {
+            connection.closeAndAwait();
+        }
+        var now = store.now().await().indefinitely();
+        var longAgo = now.minusHours(1);
+        var later = now.plusMinutes(1);
+
+        assertThat(store.claimPending(List.of(partition), longAgo, longAgo, 10).await().indefinitely()).as("nothing due yet").isEmpty();
+        assertThat(store.claimPending(List.of(partition), longAgo, later, 10).await().indefinitely()).as("decided before the mark")
+                .containsExactly(prefix + "unpublished");
+        assertThat(store.claimPending(List.of(partition), longAgo, later, 10).await().indefinitely()).as("claimed: published now")
+                .isEmpty();
+        assertThat(store.claimPending(List.of(partition), later, later, 10).await().indefinitely()).as("published before the cutoff")
+                .containsExactlyInAnyOrder(prefix + "unpublished", prefix + "published");
+    }
 }

@@ -76,6 +76,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private static final Duration DATABASE = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration LONGEST_STALL_RETRY = Duration.ofMinutes(1);
+    /**
+     * How often a waiting {@link AppliedMark} is checked against the group's applied offsets: each check
+     * is a database round trip, and a caught-up consumer loops once per poll.
+     */
+    private static final Duration MARK_CHECK = Duration.ofMillis(250);
     /** SQLSTATE classes that a record's data causes, not the database's state: data, integrity, limits, raised by a trigger. */
     private static final Set<String> RECORD_ERRORS = Set.of("22", "23", "54", "P0");
 
@@ -119,6 +124,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private Thread thread;
     private long nextPositioning = System.nanoTime();
     private long nextRepublish = System.nanoTime();
+    private long nextMarkCheck = System.nanoTime();
 
     GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
                   Outcomes outcomes, EventPublisher publisher, FollowUpsInFlight inFlight, DeadLetters deadLetters,
@@ -595,8 +601,13 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             }
             mark = new AppliedMark(decidedBefore, ends);
             unpublishedDecided = false;
+            nextMarkCheck = System.nanoTime() + MARK_CHECK.toNanos();
             return null;
         }
+        if (System.nanoTime() - nextMarkCheck < 0) {
+            return null;
+        }
+        nextMarkCheck = System.nanoTime() + MARK_CHECK.toNanos();
         var applied = store.nextOffsets(config.topic(), mark.endOffsets().keySet()).await().atMost(DATABASE);
         return mark.endOffsets().entrySet().stream().allMatch(end -> applied.getOrDefault(end.getKey(), 0L) >= end.getValue())
                 ? mark.decidedBefore() : null;

@@ -34,7 +34,13 @@ import org.jboss.logging.Logger;
 final class FollowUpOwnership implements ConsumerRebalanceListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FollowUpOwnership.class);
-    private static final Duration GROUP_CHECK = Duration.ofSeconds(5);
+    /**
+     * From a group-mode instance joining to this instance's next look, both publish what they decide
+     * (a refund decided on a credit both apply, for one): the topic gains a copy of each. Looking
+     * often keeps that window short; one look is one small request to the broker.
+     */
+    private static final Duration GROUP_CHECK = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(500);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Admin admin;
@@ -101,7 +107,7 @@ final class FollowUpOwnership implements ConsumerRebalanceListener, AutoCloseabl
                     checkGroupMode();
                     nextGroupCheck = System.nanoTime() + GROUP_CHECK.toNanos();
                 }
-                consumer.poll(Duration.ofSeconds(1));
+                consumer.poll(POLL);
             } catch (WakeupException e) {
                 // close() woke us up
             } catch (RuntimeException e) {

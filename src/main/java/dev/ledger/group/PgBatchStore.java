@@ -405,11 +405,21 @@ public class PgBatchStore {
      * Follow-ups the broker has acknowledged leave the outbox: they are on the topic for good, and
      * applied once. Rows another transaction holds are skipped: that is a credit's applying
      * transaction, which deletes its row itself; waiting for it while holding others made the two
-     * deadlock (40P01, 14 batches of one catch-up retried a second later each).
+     * deadlock (40P01, 14 batches of one catch-up retried a second later each). The delete runs in a
+     * transaction begun as an applying one, so it does not wait for a WAL flush either: a row lock is
+     * held until the commit's flush, and the credit's applying transaction, which deletes the same
+     * row a moment later, waited 22 to 51 ms for it (BENCHMARKS.md). A delete lost in a crash leaves
+     * an entry that is published again once due, and applied as a no-op.
      */
     public Uni<Void> written(Collection<String> followUpIds) {
-        return run(pools.get(), "delete from pending_follow_ups where event_id in (select event_id from pending_follow_ups "
-                + "where event_id = any($1) for update skip locked)", followUpIds.isEmpty(), arrays(strings(followUpIds)));
+        if (followUpIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pools.get().withConnection(connection -> pipelined(List.of(
+                connection.query(begin).execute().replaceWithVoid(),
+                run(connection, "delete from pending_follow_ups where event_id in (select event_id from pending_follow_ups "
+                        + "where event_id = any($1) for update skip locked)", false, arrays(strings(followUpIds))),
+                connection.query("commit").execute().replaceWithVoid())));
     }
 
     /** Records that this partition is held back at {@code offset}, for every instance of the group to see. */

@@ -95,21 +95,42 @@ public class CommandGateway {
     }
 
     /**
-     * Waits for a transfer to settle until the command timeout, counted from {@code requestStarted},
-     * has passed; answers the transfer as it then stands (still PENDING if the timeout passed).
+     * Starts waiting for a transfer to settle, before its request is submitted: then no settlement
+     * can come first and be missed, and nothing needs to be read to catch one that did (a look-up
+     * per transfer, a database round trip in group mode, on the request's path).
+     *
+     * @param requestStarted the command timeout counts from it
      */
-    public Uni<Optional<Transfer>> settled(String transferId, String from, Instant requestStarted) {
-        var remaining = Duration.between(Instant.now(), requestStarted.plus(timeout));
-        var waiter = outcomes.settledTransfers().register(Outcomes.settledKey(transferId, from));
-        return queries.findTransfer(transferId, from).flatMap(now -> {
-            if (now.isEmpty() || now.get().status().settled()) {
-                waiter.cancel();
-                return Uni.createFrom().item(now);
-            }
-            return waiter.await(remaining).flatMap(settled -> settled != null
+    public Settlement settlementOf(String transferId, String from, Instant requestStarted) {
+        return new Settlement(outcomes.settledTransfers().register(Outcomes.settledKey(transferId, from)), transferId, from,
+                requestStarted.plus(timeout));
+    }
+
+    /** A transfer's settlement, waited for since {@link #settlementOf}. */
+    public final class Settlement {
+        private final Waiters.Waiter<Transfer> waiter;
+        private final String transferId;
+        private final String from;
+        private final Instant deadline;
+
+        private Settlement(Waiters.Waiter<Transfer> waiter, String transferId, String from, Instant deadline) {
+            this.waiter = waiter;
+            this.transferId = transferId;
+            this.from = from;
+            this.deadline = deadline;
+        }
+
+        /** The transfer once settled; as it then stands (still PENDING) if the command timeout passes first. */
+        public Uni<Optional<Transfer>> await() {
+            return waiter.await(Duration.between(Instant.now(), deadline)).flatMap(settled -> settled != null
                     ? Uni.createFrom().item(Optional.of(settled))
                     : queries.findTransfer(transferId, from));
-        });
+        }
+
+        /** No longer waited for (nothing to wait for, or the request ended); harmless once settled. */
+        public void cancel() {
+            waiter.cancel();
+        }
     }
 
     /** The account's partition is held back at a record this instance cannot apply: nothing was written. */

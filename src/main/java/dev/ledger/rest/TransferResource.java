@@ -51,6 +51,7 @@ public class TransferResource {
         var request = new CommandRequests.Request(idempotencyKey, "POST", "/transfers", body);
         var transferId = request.newId(body.transferId());
         var event = requests.event(request, body.from(), new Payload.TransferRequested(transferId, body.to(), body.amount(), body.reference()));
+        var settlement = gateway.settlementOf(transferId, body.from(), started);
         return gateway.submit(event, Replies.respondAsync(prefer), taken(body.transferId())).flatMap(reply -> {
             if (reply instanceof Accepted accepted) {
                 return Uni.createFrom().item(Replies.accepted(accepted.commandId()));
@@ -65,9 +66,8 @@ public class TransferResource {
             if (result.transfer().status().settled()) {
                 return Uni.createFrom().item(Replies.transfer(result.transfer()));
             }
-            return gateway.settled(transferId, body.from(), started)
-                    .map(transfer -> Replies.transfer(transfer.orElse(result.transfer())));
-        });
+            return settlement.await().map(transfer -> Replies.transfer(transfer.orElse(result.transfer())));
+        }).onTermination().invoke(settlement::cancel);
     }
 
     /**

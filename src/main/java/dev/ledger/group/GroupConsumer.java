@@ -59,7 +59,7 @@ import org.jboss.logging.Logger;
  * {@code LEDGER_GROUP_CONSUMERS}) applies the batches of its partitions into PostgreSQL, one
  * transaction per batch that also records where each partition resumes. A partition is read only once it has been positioned at those recorded offsets, so a
  * crash or rebalance at any point neither loses nor repeats an event; offsets committed to Kafka
- * only feed lag monitoring.
+ * only feed lag monitoring, once a second.
  *
  * <p>Failures: the database or the broker being away fails the whole batch, which is read again
  * from the recorded offsets after a pause. A record the database refuses (a data or constraint
@@ -81,6 +81,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      * is a database round trip, and a caught-up consumer loops once per poll.
      */
     private static final Duration MARK_CHECK = Duration.ofMillis(250);
+    /**
+     * How often applied offsets are committed to Kafka, where they only feed lag monitoring: once per
+     * batch was a request to the broker per batch, hundreds a second under light load.
+     */
+    private static final Duration MONITORING_COMMIT = Duration.ofSeconds(1);
     /** SQLSTATE classes that a record's data causes, not the database's state: data, integrity, limits, raised by a trigger. */
     private static final Set<String> RECORD_ERRORS = Set.of("22", "23", "54", "P0");
 
@@ -125,6 +130,9 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private long nextPositioning = System.nanoTime();
     private long nextRepublish = System.nanoTime();
     private long nextMarkCheck = System.nanoTime();
+    /** Applied offsets not yet committed to Kafka, and when they next may be. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long nextMonitoringCommit = System.nanoTime();
 
     GroupConsumer(EventTopic topic, LedgerConfig config, RecordPipeline pipeline, EventCodec codec, PgBatchStore store,
                   Outcomes outcomes, EventPublisher publisher, FollowUpsInFlight inFlight, DeadLetters deadLetters,
@@ -190,6 +198,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                     applyPoll(records);
                 }
                 republishOverdueFollowUps();
+                commitForMonitoring();
             } catch (WakeupException e) {
                 // stop() woke us up
             } catch (PgBatchStore.StaleBatchException e) {
@@ -201,6 +210,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 resumeFromRecordedOffsets();
             }
         }
+        nextMonitoringCommit = System.nanoTime();
+        commitForMonitoring();
         clientMetrics.close();
         admin.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
@@ -219,6 +230,16 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        var leaving = new HashMap<TopicPartition, OffsetAndMetadata>();
+        partitions.forEach(partition -> {
+            var offset = uncommitted.remove(partition);
+            if (offset != null) {
+                leaving.put(partition, offset);
+            }
+        });
+        if (!leaving.isEmpty()) {
+            consumer.commitAsync(leaving, null);
+        }
         for (var partition : partitions) {
             applying.remove(partition.partition());
             unpositioned.remove(partition);
@@ -487,7 +508,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             metrics.applied(decision.outcome());
             outcomes.applied(decision, storedCommand(state, decision));
         }
-        commitForMonitoring(nextOffsets);
+        nextOffsets.forEach((partition, offset) -> uncommitted.put(new TopicPartition(config.topic(), partition),
+                new OffsetAndMetadata(offset)));
         reads.forEach(read -> lastApplied.merge(read.record().partition(), read.record().timestamp(), Math::max));
         if (decidedFollowUps.size() > publishNow.size()) {
             unpublishedDecided = true;
@@ -637,10 +659,13 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         return offsets;
     }
 
-    private void commitForMonitoring(Map<Integer, Long> nextOffsets) {
-        var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
-        nextOffsets.forEach((partition, offset) -> offsets.put(new TopicPartition(config.topic(), partition), new OffsetAndMetadata(offset)));
-        consumer.commitAsync(offsets, null);
+    private void commitForMonitoring() {
+        if (uncommitted.isEmpty() || System.nanoTime() - nextMonitoringCommit < 0) {
+            return;
+        }
+        consumer.commitAsync(Map.copyOf(uncommitted), null);
+        uncommitted.clear();
+        nextMonitoringCommit = System.nanoTime() + MONITORING_COMMIT.toNanos();
     }
 
     /** The records left on each partition once the poll just made is applied. */

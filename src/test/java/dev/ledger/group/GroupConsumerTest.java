@@ -164,6 +164,24 @@ class GroupConsumerTest {
         }
     }
 
+    /** Kafka's committed offsets only feed lag monitoring, once a second: they still reach every record applied, idle or not. */
+    @Test
+    void theAppliedOffsetsReachKafkaForLagMonitoring() throws Exception {
+        var id = openWith(100, "EUR");
+        deposit(id, 5).statusCode(200);
+        long total = TopicProbe.recordCount();
+        await().atMost(Duration.ofSeconds(30)).until(() -> appliedPositions() == total);
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedToKafka() == total);
+    }
+
+    private long committedToKafka() throws Exception {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(config.group().consumerGroup()).partitionsToOffsetAndMetadata().get().entrySet()
+                    .stream().filter(committed -> committed.getKey().topic().equals(config.topic()))
+                    .mapToLong(committed -> committed.getValue().offset()).sum();
+        }
+    }
+
     /**
      * Read-your-writes across instances: requests taken here and applied by another instance of the
      * group (a second consumer with outcomes of its own) are answered with their outcome, woken by

@@ -3,7 +3,6 @@ package dev.ledger.replay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -308,11 +307,11 @@ final class ReplaySnapshots implements AutoCloseable {
                 return null;
             });
             var decoding = stages.submit(() -> {
-                try (var in = new DataInputStream(decompressed)) {
+                try (decompressed) {
                     // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
                     state.writeBatch(() -> {
                         try {
-                            pending.addAll(SnapshotFormat.read(in, state, manifest.commands()));
+                            pending.addAll(SnapshotFormat.read(decompressed, state, manifest.commands(), manifest.appliedFollowUps()));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

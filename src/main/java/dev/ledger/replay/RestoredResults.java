@@ -124,7 +124,7 @@ final class RestoredResults {
      * A power of two, filled to at most 0.6: a miss (the rules look up every new command, which a
      * restored instance finds in none of these) ends after about four probes in one or two cache lines.
      */
-    private static int tableSize(int entries) {
+    static int tableSize(int entries) {
         long least = Math.max(2, (entries * 5L + 2) / 3);
         return Integer.highestOneBit((int) least - 1) << 1;
     }

@@ -10,7 +10,6 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -92,7 +91,7 @@ class RestoredResultsTest {
         var restored = new ReplayState(WEEK);
         restored.writeBatch(() -> {
             try {
-                SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(snapshot)), restored, 7);
+                SnapshotFormat.read(new ByteArrayInputStream(snapshot), restored, 7, 1);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }

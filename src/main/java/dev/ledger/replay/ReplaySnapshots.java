@@ -291,8 +291,9 @@ final class ReplaySnapshots implements AutoCloseable {
     /**
      * Reads a snapshot's chunks and restores them into {@code state} as they arrive, in three stages
      * on three threads that overlap: this one fetches and hashes the chunks, one decompresses them,
-     * one decodes the body. Decoding begins before the whole SHA-256 is known, so a snapshot found
-     * damaged, partial or not reading back to its digest leaves {@code state} cleared.
+     * one decodes the body (with two helpers of its own, see {@link SnapshotFormat#read}). Decoding
+     * begins before the whole SHA-256 is known, so a snapshot found damaged, partial or not reading
+     * back to its digest leaves {@code state} cleared.
      */
     private Optional<Restored> load(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, ReplayState state) {
         var compressed = new Pipe();
@@ -311,7 +312,7 @@ final class ReplaySnapshots implements AutoCloseable {
                     // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
                     state.writeBatch(() -> {
                         try {
-                            pending.addAll(SnapshotFormat.read(decompressed, state, manifest.commands(), manifest.appliedFollowUps()));
+                            pending.addAll(SnapshotFormat.read(decompressed, state, manifest.counts()));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -154,7 +154,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.containsKey(eventId) || restoredFollowUps.contains(eventId, accounts);
+        return appliedFollowUps.containsKey(eventId) || restoredFollowUps.contains(eventId, accounts, appliedFollowUps::containsKey);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntToLongFunction;
+import java.util.function.Predicate;
 
 /**
  * Applied follow-up ids restored from a snapshot, kept in the snapshot's compact form: an id
@@ -127,10 +128,17 @@ final class RestoredFollowUps {
         return -1;
     }
 
-    /** Whether {@code eventId} is held, neither expired nor applied live since. */
-    boolean contains(String eventId, CommandResults.Accounts accounts) {
+    /**
+     * Whether {@code eventId} is held and not expired; for one applied live since, whether
+     * {@code appliedLive} holds it: the writer put it there before it marked this one, so a reader
+     * that missed it there a moment ago finds it now.
+     */
+    boolean contains(String eventId, CommandResults.Accounts accounts, Predicate<String> appliedLive) {
         int row = find(eventId, accounts);
-        return row >= 0 && !marked(superseded, row) && micros[row] >= horizons.get(partition[row]);
+        if (row < 0 || micros[row] < horizons.get(partition[row])) {
+            return false;
+        }
+        return ((long) BITS.getAcquire(superseded, row >>> 6) & 1L << row) == 0 || appliedLive.test(eventId);
     }
 
     /** A writer's, as it applies {@code eventId} live: a restored one of that id no longer answers. */

@@ -11,6 +11,7 @@ import dev.ledger.domain.TransferStatus;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -115,12 +119,13 @@ final class SnapshotFormat {
 
     /**
      * Reads a body into an empty {@code state}; returns the pending follow-ups, for the consumer's own list.
+     * Decoding is one thread's work; beside it, one thread puts the transfers into the state while
+     * the command results are decoded, and one indexes the command results while the follow-up ids
+     * are: the state is whole once this returns, or throws.
      *
-     * @param commands how many command results the snapshot holds, to size their columns
-     * @param followUps how many applied follow-up ids it holds, likewise
+     * @param expected what the snapshot's manifest counted, to size the columns
      */
-    static List<PendingFollowUps.Entry> read(InputStream body, ReplayState state, long commands, long followUps)
-            throws IOException {
+    static List<PendingFollowUps.Entry> read(InputStream body, ReplayState state, Counts expected) throws IOException {
         var in = new SnapshotInput(body);
         var newest = new HashMap<Integer, Long>();
         while (in.readBoolean()) {
@@ -137,40 +142,105 @@ final class SnapshotFormat {
             state.putAccount(account);
         }
         var ids = new ReadIds(accountIds, texts, accountIds.stream().mapToInt(state::accountRow).toArray());
+        var transfers = new ArrayList<Transfer>(capacity(expected.transfers()));
         while (in.readBoolean()) {
-            state.putTransfer(readCompactTransfer(in, ids));
+            transfers.add(readCompactTransfer(in, ids));
         }
-        var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), (int) Math.min(commands, Integer.MAX_VALUE - 8));
-        var row = new RestoredResults.Row();
-        var prefixes = new ArrayList<String>();
-        for (int tag; (tag = in.readUnsignedByte()) != END; ) {
-            if (tag == COMPACT) {
-                readCompact(in, row, newest, prefixes, accountIds.size());
-                compact.add(row);
-            } else if (tag == AS_PUT) {
-                var result = readCommand(in, state);
-                state.restoreCommand(result, in.readInt(), in.readLong());
-            } else {
-                throw new IOException("unknown command result tag " + tag);
+        var putting = Beside.start("ledger-snapshot-transfers", () -> {
+            transfers.forEach(state::putTransfer);
+            return null;
+        });
+        Beside<RestoredResults> indexing = null;
+        try {
+            var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), capacity(expected.commands()));
+            var row = new RestoredResults.Row();
+            var prefixes = new ArrayList<String>();
+            for (int tag; (tag = in.readUnsignedByte()) != END; ) {
+                if (tag == COMPACT) {
+                    readCompact(in, row, newest, prefixes, accountIds.size());
+                    compact.add(row);
+                } else if (tag == AS_PUT) {
+                    var result = readCommand(in, state);
+                    state.restoreCommand(result, in.readInt(), in.readLong());
+                } else {
+                    throw new IOException("unknown command result tag " + tag);
+                }
+            }
+            indexing = Beside.start("ledger-snapshot-index", compact::build);
+            var applied = new RestoredFollowUps.Builder(texts, capacity(expected.followUps()));
+            int previousPartition = -1;
+            long previousMicros = 0;
+            while (in.readBoolean()) {
+                int partition = (int) in.readVarLong();
+                long base = partition == previousPartition ? previousMicros : newest.getOrDefault(partition, 0L);
+                previousMicros = base + unzigzag(in.readVarLong());
+                previousPartition = partition;
+                readFollowUpId(in, ids, partition, previousMicros, applied, state);
+            }
+            state.restoreFollowUps(applied.build());
+            var pending = new ArrayList<PendingFollowUps.Entry>();
+            while (in.readBoolean()) {
+                pending.add(new PendingFollowUps.Entry(in.readInt(), readFollowUp(in)));
+            }
+            putting.join();
+            state.restoreCommands(indexing.join());
+            return pending;
+        } finally {
+            // Done before this returns or throws, however it went: a failed restore clears the state after.
+            putting.settle();
+            if (indexing != null) {
+                indexing.settle();
             }
         }
-        state.restoreCommands(compact.build());
-        var applied = new RestoredFollowUps.Builder(texts, (int) Math.min(followUps, Integer.MAX_VALUE - 8));
-        int previousPartition = -1;
-        long previousMicros = 0;
-        while (in.readBoolean()) {
-            int partition = (int) in.readVarLong();
-            long base = partition == previousPartition ? previousMicros : newest.getOrDefault(partition, 0L);
-            previousMicros = base + unzigzag(in.readVarLong());
-            previousPartition = partition;
-            readFollowUpId(in, ids, partition, previousMicros, applied, state);
+    }
+
+    private static int capacity(long expected) {
+        return (int) Math.min(expected, Integer.MAX_VALUE - 8);
+    }
+
+    /** Work on a thread of its own, beside the decoding thread: a restore's second core idles otherwise. */
+    private static final class Beside<T> {
+        private final FutureTask<T> task;
+
+        private Beside(Callable<T> work) {
+            this.task = new FutureTask<>(work);
         }
-        state.restoreFollowUps(applied.build());
-        var pending = new ArrayList<PendingFollowUps.Entry>();
-        while (in.readBoolean()) {
-            pending.add(new PendingFollowUps.Entry(in.readInt(), readFollowUp(in)));
+
+        static <T> Beside<T> start(String name, Callable<T> work) {
+            var beside = new Beside<>(work);
+            var thread = new Thread(beside.task, name);
+            thread.setDaemon(true);
+            thread.start();
+            return beside;
         }
-        return pending;
+
+        T join() throws IOException {
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while restoring a snapshot");
+            }
+        }
+
+        /** Waits for the work to end, whatever its outcome, which {@link #join} reports. */
+        void settle() {
+            boolean interrupted = false;
+            while (!task.isDone()) {
+                try {
+                    task.get();
+                } catch (ExecutionException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void writeAccount(DataOutput out, Account account, Texts texts) throws IOException {

@@ -91,7 +91,7 @@ class RestoredResultsTest {
         var restored = new ReplayState(WEEK);
         restored.writeBatch(() -> {
             try {
-                SnapshotFormat.read(new ByteArrayInputStream(snapshot), restored, 7, 1);
+                SnapshotFormat.read(new ByteArrayInputStream(snapshot), restored, new SnapshotFormat.Counts(2, 0, 7, 1, 0, ""));
             } catch (IOException e) {
                 throw new AssertionError(e);
             }

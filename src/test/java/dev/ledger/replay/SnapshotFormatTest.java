@@ -1,6 +1,7 @@
 package dev.ledger.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
@@ -83,7 +84,7 @@ class SnapshotFormatTest {
         state.endCut();
 
         var restored = new ReplayState(WEEK);
-        var pendingBack = SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts.commands(), counts.followUps());
+        var pendingBack = SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts);
         cut.positions.forEach(restored::advance);
 
         var expected = atCut();
@@ -215,6 +216,26 @@ class SnapshotFormatTest {
         }
     }
 
+    @Test
+    void aBodyCutShortAnywhereFailsToReadWithNothingLeftWritingTheState() throws IOException {
+        var state = atCut();
+        var cut = state.tryBeginCut(() -> {
+        });
+        var bytes = new ByteArrayOutputStream();
+        var counts = SnapshotFormat.write(state, cut, List.of(new PendingFollowUps.Entry(0, CREDIT)), new DataOutputStream(bytes));
+        state.endCut();
+        var body = bytes.toByteArray();
+        for (int length = 0; length < body.length; length++) {
+            var restored = new ReplayState(WEEK);
+            var shortBody = new ByteArrayInputStream(body, 0, length);
+            assertThatThrownBy(() -> SnapshotFormat.read(shortBody, restored, counts)).as("cut at %d", length)
+                    .isInstanceOf(IOException.class);
+            // What a failed restore does next: whatever the helpers put is there by now, and goes.
+            restored.clear();
+            assertThat(restored.transfer(PENDING.transferId(), PENDING.from())).isEmpty();
+        }
+    }
+
     /** The whole of {@code state} written as a snapshot and read back into a new state. */
     private static ReplayState writeAndRead(ReplayState state) throws IOException {
         var cut = state.tryBeginCut(() -> {
@@ -223,7 +244,7 @@ class SnapshotFormatTest {
         var counts = SnapshotFormat.write(state, cut, List.of(), new DataOutputStream(bytes));
         state.endCut();
         var restored = new ReplayState(WEEK);
-        SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts.commands(), counts.followUps());
+        SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts);
         return restored;
     }
 }

@@ -40,6 +40,8 @@ final class RestoredResults {
     private static final int ACCOUNT = 1 << 4;
     private static final int TRANSFER = 1 << 5;
     static final int HASH_BYTES = 32;
+    /** Fewer keys are indexed on the building thread: a thread of its own would cost about what it saves. */
+    private static final int OWN_THREAD_KEYS = 1 << 16;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** The snapshot's accounts, in its order: rows name them by index. */
@@ -109,10 +111,21 @@ final class RestoredResults {
         byKey = new int[tableSize(keyedCount)];
         idSuperseded = new long[(size + 63) / 64];
         keySuperseded = new long[(keyedCount + 63) / 64];
+        // The two tables are apart: a large keys' table is built on a thread of its own meanwhile (a restore waits for
+        // both, on a machine whose other core is idle by then).
+        var keysIndexed = keyedCount < OWN_THREAD_KEYS ? null : new Thread(this::indexKeys, "ledger-snapshot-index-keys");
+        if (keysIndexed == null) {
+            indexKeys();
+        } else {
+            keysIndexed.start();
+        }
         int partitions = 0;
         for (int i = 0; i < size; i++) {
             partitions = Math.max(partitions, partition[i] + 1);
-            index(i);
+            indexId(i);
+        }
+        if (keysIndexed != null) {
+            joinUninterruptibly(keysIndexed);
         }
         horizons = new AtomicLongArray(partitions);
         for (int p = 0; p < partitions; p++) {
@@ -129,24 +142,42 @@ final class RestoredResults {
         return Integer.highestOneBit((int) least - 1) << 1;
     }
 
-    /** A later row with the same id replaces an earlier one (a cut may give a row twice); so does a later one of the same key. */
-    private void index(int row) {
+    /** A later row with the same id replaces an earlier one (a cut may give a row twice). */
+    private void indexId(int row) {
         int mask = byId.length - 1;
         int slot = mix(idHigh[row], idLow[row]) & mask;
         while (byId[slot] != 0 && !sameId(byId[slot] - 1, idHigh[row], idLow[row])) {
             slot = (slot + 1) & mask;
         }
         byId[slot] = row + 1;
-        int k = keyed[row];
-        if (k >= 0) {
-            int keyMask = byKey.length - 1;
+    }
+
+    /** Keyed rows come in row order: a later one of the same key replaces an earlier one, unless older. */
+    private void indexKeys() {
+        int keyMask = byKey.length - 1;
+        for (int k = 0; k < keys.length; k++) {
             int keySlot = keys[k].hashCode() * 0x9E3779B9 & keyMask;
             while (byKey[keySlot] != 0 && !keys[byKey[keySlot] - 1].equals(keys[k])) {
                 keySlot = (keySlot + 1) & keyMask;
             }
-            if (byKey[keySlot] == 0 || micros[keyedRow[byKey[keySlot] - 1]] <= micros[row]) {
+            if (byKey[keySlot] == 0 || micros[keyedRow[byKey[keySlot] - 1]] <= micros[keyedRow[k]]) {
                 byKey[keySlot] = k + 1;
             }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,13 +1,10 @@
 package dev.ledger.replay;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntToLongFunction;
 import java.util.function.Predicate;
 
@@ -29,7 +26,6 @@ final class RestoredFollowUps {
     static final RestoredFollowUps NONE = new Builder(List.of(), 0).build();
 
     private static final int UUID_TEXT = 36;
-    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final String[] texts;
     private final Map<String, Integer> textIndex;
@@ -44,7 +40,7 @@ final class RestoredFollowUps {
     private final int[] byId;
     /** Set by the writers, read by anyone: the ids applied live since. */
     private final long[] superseded;
-    private final AtomicLongArray horizons;
+    private final RestoredHorizons horizons;
 
     private RestoredFollowUps(Builder built) {
         texts = built.texts.toArray(String[]::new);
@@ -67,10 +63,7 @@ final class RestoredFollowUps {
             index(row);
         }
         superseded = new long[(size + 63) / 64];
-        horizons = new AtomicLongArray(partitions);
-        for (int p = 0; p < partitions; p++) {
-            horizons.set(p, Long.MIN_VALUE);
-        }
+        horizons = new RestoredHorizons(partitions);
     }
 
     private static int hash(long high, long low, int prefix, int sender, int step) {
@@ -135,29 +128,23 @@ final class RestoredFollowUps {
      */
     boolean contains(String eventId, CommandResults.Accounts accounts, Predicate<String> appliedLive) {
         int row = find(eventId, accounts);
-        if (row < 0 || micros[row] < horizons.get(partition[row])) {
+        if (row < 0 || !horizons.kept(partition[row], micros[row])) {
             return false;
         }
-        return ((long) BITS.getAcquire(superseded, row >>> 6) & 1L << row) == 0 || appliedLive.test(eventId);
+        return !RestoredResults.marked(superseded, row) || appliedLive.test(eventId);
     }
 
     /** A writer's, as it applies {@code eventId} live: a restored one of that id no longer answers. */
     void supersede(String eventId, CommandResults.Accounts accounts) {
         int row = find(eventId, accounts);
         if (row >= 0) {
-            BITS.getAndBitwiseOr(superseded, row >>> 6, 1L << row);
+            RestoredResults.mark(superseded, row);
         }
     }
 
     /** {@code onPartition}'s writer's: its ids from before {@code horizon} have expired. */
     void expire(int onPartition, long horizon) {
-        if (onPartition < horizons.length() && horizons.getPlain(onPartition) < horizon) {
-            horizons.setRelease(onPartition, horizon);
-        }
-    }
-
-    private static boolean marked(long[] bits, int index) {
-        return (bits[index >>> 6] & 1L << index) != 0;
+        horizons.expire(onPartition, horizon);
     }
 
     /** What the writers had superseded when a cut began, for {@link #forEachAtCut}; taken while none writes. */
@@ -179,7 +166,7 @@ final class RestoredFollowUps {
      */
     void forEachAtCut(long[] supersededAtCut, IntToLongFunction horizonAtCut, CommandResults.Accounts accounts, AtCutConsumer action) {
         for (int row = 0; row < size; row++) {
-            if (!marked(supersededAtCut, row) && micros[row] >= horizonAtCut.applyAsLong(partition[row])) {
+            if (!RestoredResults.marked(supersededAtCut, row) && micros[row] >= horizonAtCut.applyAsLong(partition[row])) {
                 var id = texts[prefix[row]] + new UUID(high[row], low[row]) + '/' + accounts.account(sender[row]).accountId() + '/' + texts[step[row]];
                 action.accept(id, partition[row], micros[row]);
             }

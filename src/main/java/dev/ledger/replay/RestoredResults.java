@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
@@ -77,7 +76,7 @@ final class RestoredResults {
     /** Set by the writer, read by anyone: the live results that replaced these. */
     private final long[] idSuperseded;
     private final long[] keySuperseded;
-    private final AtomicLongArray horizons;
+    private final RestoredHorizons horizons;
 
     private RestoredResults(Builder built) {
         accountIds = built.accountIds;
@@ -127,10 +126,7 @@ final class RestoredResults {
         if (keysIndexed != null) {
             joinUninterruptibly(keysIndexed);
         }
-        horizons = new AtomicLongArray(partitions);
-        for (int p = 0; p < partitions; p++) {
-            horizons.set(p, Long.MIN_VALUE);
-        }
+        horizons = new RestoredHorizons(partitions);
     }
 
     /**
@@ -217,23 +213,22 @@ final class RestoredResults {
     }
 
     private boolean kept(int row) {
-        return micros[row] >= horizons.get(partition[row]);
+        return horizons.kept(partition[row], micros[row]);
     }
 
-    private static boolean marked(long[] bits, int index) {
-        return (bits[index >>> 6] & 1L << index) != 0;
+    /** Read with acquire: a writer marks a row once it has stored what replaces it, which a reader seeing the mark sees too. */
+    static boolean marked(long[] bits, int index) {
+        return ((long) BITS.getAcquire(bits, index >>> 6) & 1L << index) != 0;
     }
 
     /** Atomic: each partition's writer marks its own rows, and two partitions' rows may share a word. */
-    private static void mark(long[] bits, int index) {
+    static void mark(long[] bits, int index) {
         BITS.getAndBitwiseOr(bits, index >>> 6, 1L << index);
     }
 
     /** The writer's: results on {@code partition} from before {@code horizon} have expired. */
     void expire(int onPartition, long horizon) {
-        if (onPartition < horizons.length() && horizons.getPlain(onPartition) < horizon) {
-            horizons.setRelease(onPartition, horizon);
-        }
+        horizons.expire(onPartition, horizon);
     }
 
     /** The writer's, before it stores a live result under this command id: a restored one under it is replaced. */

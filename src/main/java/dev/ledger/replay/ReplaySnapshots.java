@@ -3,7 +3,6 @@ package dev.ledger.replay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -292,8 +291,9 @@ final class ReplaySnapshots implements AutoCloseable {
     /**
      * Reads a snapshot's chunks and restores them into {@code state} as they arrive, in three stages
      * on three threads that overlap: this one fetches and hashes the chunks, one decompresses them,
-     * one decodes the body. Decoding begins before the whole SHA-256 is known, so a snapshot found
-     * damaged, partial or not reading back to its digest leaves {@code state} cleared.
+     * one decodes the body (with two helpers of its own, see {@link SnapshotFormat#read}). Decoding
+     * begins before the whole SHA-256 is known, so a snapshot found damaged, partial or not reading
+     * back to its digest leaves {@code state} cleared.
      */
     private Optional<Restored> load(KafkaConsumer<String, byte[]> consumer, SnapshotManifest manifest, ReplayState state) {
         var compressed = new Pipe();
@@ -308,11 +308,11 @@ final class ReplaySnapshots implements AutoCloseable {
                 return null;
             });
             var decoding = stages.submit(() -> {
-                try (var in = new DataInputStream(decompressed)) {
+                try (decompressed) {
                     // One batch, so that a digest asked for meanwhile waits instead of reading half a state.
                     state.writeBatch(() -> {
                         try {
-                            pending.addAll(SnapshotFormat.read(in, state, manifest.commands()));
+                            pending.addAll(SnapshotFormat.read(decompressed, state, manifest.counts()));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -57,6 +57,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
+    /** What the newest snapshot restored of the applied follow-up ids, looked up when the live map misses. */
+    private volatile RestoredFollowUps restoredFollowUps = RestoredFollowUps.NONE;
     private final CommandResults commands = new CommandResults(accounts);
     private final ConcurrentMap<Integer, Long> positions = new ConcurrentHashMap<>();
     private final IdempotencyRetention retention;
@@ -152,7 +154,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     @Override
     public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.containsKey(eventId);
+        return appliedFollowUps.containsKey(eventId) || restoredFollowUps.contains(eventId, accounts, appliedFollowUps::containsKey);
     }
 
     @Override
@@ -246,8 +248,20 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         clocks.forEach((partition, clock) -> commands.expire(partition, retention.horizon(clock.newestMicros)));
     }
 
+    /** An applied follow-up id the snapshot held in no compact form. */
     void restoreFollowUp(String eventId, int partition, long eventMicros) {
         storeFollowUp(eventId, clocks.computeIfAbsent(partition, EventClock::new), eventMicros);
+    }
+
+    /** The applied follow-up ids a snapshot held in compact form; the clocks are restored already. */
+    void restoreFollowUps(RestoredFollowUps followUps) {
+        restoredFollowUps = followUps;
+        clocks.forEach((partition, clock) -> followUps.expire(partition, retention.horizon(clock.newestMicros)));
+    }
+
+    /** The row of an account, for ids restored in compact form, which name their accounts by row; -1 for none. */
+    int accountRow(String accountId) {
+        return accounts.row(accountId);
     }
 
     private void storeCommand(CommandResult command, EventClock clock, long eventMicros) {
@@ -264,6 +278,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
             }
         }
         appliedFollowUps.put(eventId, applied);
+        restoredFollowUps.supersede(eventId, accounts);
         clock.byTime.add(applied);
     }
 
@@ -274,6 +289,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
             order.clear();
             transfers.clear();
             appliedFollowUps.clear();
+            restoredFollowUps = RestoredFollowUps.NONE;
             commands.clear();
             positions.clear();
             clocks.clear();
@@ -363,7 +379,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         try {
             var newest = new TreeMap<Integer, Long>();
             clocks.forEach((partition, clock) -> newest.put(partition, clock.newestMicros));
-            var started = new Cut(++cuts, new TreeMap<>(positions), newest, Instant.now(), accounts.cut());
+            var started = new Cut(++cuts, new TreeMap<>(positions), newest, Instant.now(), accounts.cut(),
+                    restoredFollowUps.supersededAtCut());
             commands.beginCut();
             cut = started;
             atCut.run();
@@ -425,6 +442,9 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     void forEachFollowUpAtCut(Cut cut, Consumer<AppliedFollowUp> action) {
         cut.followUps.forEach(appliedFollowUps, applied -> applied.cuts() >= cut.number, (id, applied) -> action.accept(applied));
+        restoredFollowUps.forEachAtCut(cut.followUpsSuperseded,
+                partition -> retention.horizon(cut.newestMicros.getOrDefault(partition, Long.MIN_VALUE)), accounts,
+                (eventId, partition, eventMicros) -> action.accept(new AppliedFollowUp(eventId, partition, eventMicros, 0)));
     }
 
     /**
@@ -442,14 +462,17 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         private final AccountColumns.Cut accounts;
         private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
         private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
+        /** The restored follow-up ids applied live again before the cut: the cut leaves them out. */
+        private final long[] followUpsSuperseded;
 
         private Cut(int number, Map<Integer, Long> positions, Map<Integer, Long> newestMicros, Instant takenAt,
-                    AccountColumns.Cut accounts) {
+                    AccountColumns.Cut accounts, long[] followUpsSuperseded) {
             this.number = number;
             this.positions = positions;
             this.newestMicros = newestMicros;
             this.takenAt = takenAt;
             this.accounts = accounts;
+            this.followUpsSuperseded = followUpsSuperseded;
         }
     }
 
@@ -489,6 +512,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
                 clock.byTime.poll();
                 expire(oldest);
             }
+            restoredFollowUps.expire(clock.partition, horizon);
         }
 
         @Override

@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
@@ -40,6 +39,8 @@ final class RestoredResults {
     private static final int ACCOUNT = 1 << 4;
     private static final int TRANSFER = 1 << 5;
     static final int HASH_BYTES = 32;
+    /** Fewer keys are indexed on the building thread: a thread of its own would cost about what it saves. */
+    private static final int OWN_THREAD_KEYS = 1 << 16;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** The snapshot's accounts, in its order: rows name them by index. */
@@ -75,7 +76,7 @@ final class RestoredResults {
     /** Set by the writer, read by anyone: the live results that replaced these. */
     private final long[] idSuperseded;
     private final long[] keySuperseded;
-    private final AtomicLongArray horizons;
+    private final RestoredHorizons horizons;
 
     private RestoredResults(Builder built) {
         accountIds = built.accountIds;
@@ -109,44 +110,70 @@ final class RestoredResults {
         byKey = new int[tableSize(keyedCount)];
         idSuperseded = new long[(size + 63) / 64];
         keySuperseded = new long[(keyedCount + 63) / 64];
+        // The two tables are apart: a large keys' table is built on a thread of its own meanwhile (a restore waits for
+        // both, on a machine whose other core is idle by then).
+        var keysIndexed = keyedCount < OWN_THREAD_KEYS ? null : new Thread(this::indexKeys, "ledger-snapshot-index-keys");
+        if (keysIndexed == null) {
+            indexKeys();
+        } else {
+            keysIndexed.start();
+        }
         int partitions = 0;
         for (int i = 0; i < size; i++) {
             partitions = Math.max(partitions, partition[i] + 1);
-            index(i);
+            indexId(i);
         }
-        horizons = new AtomicLongArray(partitions);
-        for (int p = 0; p < partitions; p++) {
-            horizons.set(p, Long.MIN_VALUE);
+        if (keysIndexed != null) {
+            joinUninterruptibly(keysIndexed);
         }
+        horizons = new RestoredHorizons(partitions);
     }
 
     /**
      * A power of two, filled to at most 0.6: a miss (the rules look up every new command, which a
      * restored instance finds in none of these) ends after about four probes in one or two cache lines.
      */
-    private static int tableSize(int entries) {
+    static int tableSize(int entries) {
         long least = Math.max(2, (entries * 5L + 2) / 3);
         return Integer.highestOneBit((int) least - 1) << 1;
     }
 
-    /** A later row with the same id replaces an earlier one (a cut may give a row twice); so does a later one of the same key. */
-    private void index(int row) {
+    /** A later row with the same id replaces an earlier one (a cut may give a row twice). */
+    private void indexId(int row) {
         int mask = byId.length - 1;
         int slot = mix(idHigh[row], idLow[row]) & mask;
         while (byId[slot] != 0 && !sameId(byId[slot] - 1, idHigh[row], idLow[row])) {
             slot = (slot + 1) & mask;
         }
         byId[slot] = row + 1;
-        int k = keyed[row];
-        if (k >= 0) {
-            int keyMask = byKey.length - 1;
+    }
+
+    /** Keyed rows come in row order: a later one of the same key replaces an earlier one, unless older. */
+    private void indexKeys() {
+        int keyMask = byKey.length - 1;
+        for (int k = 0; k < keys.length; k++) {
             int keySlot = keys[k].hashCode() * 0x9E3779B9 & keyMask;
             while (byKey[keySlot] != 0 && !keys[byKey[keySlot] - 1].equals(keys[k])) {
                 keySlot = (keySlot + 1) & keyMask;
             }
-            if (byKey[keySlot] == 0 || micros[keyedRow[byKey[keySlot] - 1]] <= micros[row]) {
+            if (byKey[keySlot] == 0 || micros[keyedRow[byKey[keySlot] - 1]] <= micros[keyedRow[k]]) {
                 byKey[keySlot] = k + 1;
             }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -186,23 +213,22 @@ final class RestoredResults {
     }
 
     private boolean kept(int row) {
-        return micros[row] >= horizons.get(partition[row]);
+        return horizons.kept(partition[row], micros[row]);
     }
 
-    private static boolean marked(long[] bits, int index) {
-        return (bits[index >>> 6] & 1L << index) != 0;
+    /** Read with acquire: a writer marks a row once it has stored what replaces it, which a reader seeing the mark sees too. */
+    static boolean marked(long[] bits, int index) {
+        return ((long) BITS.getAcquire(bits, index >>> 6) & 1L << index) != 0;
     }
 
     /** Atomic: each partition's writer marks its own rows, and two partitions' rows may share a word. */
-    private static void mark(long[] bits, int index) {
+    static void mark(long[] bits, int index) {
         BITS.getAndBitwiseOr(bits, index >>> 6, 1L << index);
     }
 
     /** The writer's: results on {@code partition} from before {@code horizon} have expired. */
     void expire(int onPartition, long horizon) {
-        if (onPartition < horizons.length() && horizons.getPlain(onPartition) < horizon) {
-            horizons.setRelease(onPartition, horizon);
-        }
+        horizons.expire(onPartition, horizon);
     }
 
     /** The writer's, before it stores a live result under this command id: a restored one under it is replaced. */

@@ -8,9 +8,10 @@ import dev.ledger.domain.Rejection;
 import dev.ledger.domain.StateDigest;
 import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
-import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -115,10 +119,14 @@ final class SnapshotFormat {
 
     /**
      * Reads a body into an empty {@code state}; returns the pending follow-ups, for the consumer's own list.
+     * Decoding is one thread's work; beside it, one thread puts the transfers into the state while
+     * the command results are decoded, and one indexes the command results while the follow-up ids
+     * are: the state is whole once this returns, or throws.
      *
-     * @param commands how many command results the snapshot holds, to size their columns
+     * @param expected what the snapshot's manifest counted, to size the columns
      */
-    static List<PendingFollowUps.Entry> read(DataInput in, ReplayState state, long commands) throws IOException {
+    static List<PendingFollowUps.Entry> read(InputStream body, ReplayState state, Counts expected) throws IOException {
+        var in = new SnapshotInput(body);
         var newest = new HashMap<Integer, Long>();
         while (in.readBoolean()) {
             int partition = in.readInt();
@@ -133,39 +141,106 @@ final class SnapshotFormat {
             accountIds.add(account.accountId());
             state.putAccount(account);
         }
-        var ids = new ReadIds(accountIds, texts);
+        var ids = new ReadIds(accountIds, texts, accountIds.stream().mapToInt(state::accountRow).toArray());
+        var transfers = new ArrayList<Transfer>(capacity(expected.transfers()));
         while (in.readBoolean()) {
-            state.putTransfer(readCompactTransfer(in, ids));
+            transfers.add(readCompactTransfer(in, ids));
         }
-        var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), (int) Math.min(commands, Integer.MAX_VALUE - 8));
-        var row = new RestoredResults.Row();
-        var prefixes = new ArrayList<String>();
-        for (int tag; (tag = in.readUnsignedByte()) != END; ) {
-            if (tag == COMPACT) {
-                readCompact(in, row, newest, prefixes, accountIds.size());
-                compact.add(row);
-            } else if (tag == AS_PUT) {
-                var result = readCommand(in, state);
-                state.restoreCommand(result, in.readInt(), in.readLong());
-            } else {
-                throw new IOException("unknown command result tag " + tag);
+        var putting = Beside.start("ledger-snapshot-transfers", () -> {
+            transfers.forEach(state::putTransfer);
+            return null;
+        });
+        Beside<RestoredResults> indexing = null;
+        try {
+            var compact = new RestoredResults.Builder(accountIds.toArray(String[]::new), capacity(expected.commands()));
+            var row = new RestoredResults.Row();
+            var prefixes = new ArrayList<String>();
+            for (int tag; (tag = in.readUnsignedByte()) != END; ) {
+                if (tag == COMPACT) {
+                    readCompact(in, row, newest, prefixes, accountIds.size());
+                    compact.add(row);
+                } else if (tag == AS_PUT) {
+                    var result = readCommand(in, state);
+                    state.restoreCommand(result, in.readInt(), in.readLong());
+                } else {
+                    throw new IOException("unknown command result tag " + tag);
+                }
+            }
+            indexing = Beside.start("ledger-snapshot-index", compact::build);
+            var applied = new RestoredFollowUps.Builder(texts, capacity(expected.followUps()));
+            int previousPartition = -1;
+            long previousMicros = 0;
+            while (in.readBoolean()) {
+                int partition = (int) in.readVarLong();
+                long base = partition == previousPartition ? previousMicros : newest.getOrDefault(partition, 0L);
+                previousMicros = base + unzigzag(in.readVarLong());
+                previousPartition = partition;
+                readFollowUpId(in, ids, partition, previousMicros, applied, state);
+            }
+            state.restoreFollowUps(applied.build());
+            var pending = new ArrayList<PendingFollowUps.Entry>();
+            while (in.readBoolean()) {
+                pending.add(new PendingFollowUps.Entry(in.readInt(), readFollowUp(in)));
+            }
+            putting.join();
+            state.restoreCommands(indexing.join());
+            return pending;
+        } finally {
+            // Done before this returns or throws, however it went: a failed restore clears the state after.
+            putting.settle();
+            if (indexing != null) {
+                indexing.settle();
             }
         }
-        state.restoreCommands(compact.build());
-        int previousPartition = -1;
-        long previousMicros = 0;
-        while (in.readBoolean()) {
-            int partition = (int) readVarLong(in);
-            long base = partition == previousPartition ? previousMicros : newest.getOrDefault(partition, 0L);
-            previousMicros = base + unzigzag(readVarLong(in));
-            previousPartition = partition;
-            state.restoreFollowUp(readFollowUpId(in, ids), partition, previousMicros);
+    }
+
+    private static int capacity(long expected) {
+        return (int) Math.min(expected, Integer.MAX_VALUE - 8);
+    }
+
+    /** Work on a thread of its own, beside the decoding thread: a restore's second core idles otherwise. */
+    private static final class Beside<T> {
+        private final FutureTask<T> task;
+
+        private Beside(Callable<T> work) {
+            this.task = new FutureTask<>(work);
         }
-        var pending = new ArrayList<PendingFollowUps.Entry>();
-        while (in.readBoolean()) {
-            pending.add(new PendingFollowUps.Entry(in.readInt(), readFollowUp(in)));
+
+        static <T> Beside<T> start(String name, Callable<T> work) {
+            var beside = new Beside<>(work);
+            var thread = new Thread(beside.task, name);
+            thread.setDaemon(true);
+            thread.start();
+            return beside;
         }
-        return pending;
+
+        T join() throws IOException {
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while restoring a snapshot");
+            }
+        }
+
+        /** Waits for the work to end, whatever its outcome, which {@link #join} reports. */
+        void settle() {
+            boolean interrupted = false;
+            while (!task.isDone()) {
+                try {
+                    task.get();
+                } catch (ExecutionException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void writeAccount(DataOutput out, Account account, Texts texts) throws IOException {
@@ -176,8 +251,8 @@ final class SnapshotFormat {
         writeVarLong(out, account.version());
     }
 
-    private static Account readAccount(DataInput in, List<String> texts) throws IOException {
-        return new Account(in.readUTF(), in.readUTF(), readText(in, texts), unzigzag(readVarLong(in)), readVarLong(in));
+    private static Account readAccount(SnapshotInput in, List<String> texts) throws IOException {
+        return new Account(in.readUTF(), in.readUTF(), readText(in, texts), unzigzag(in.readVarLong()), in.readVarLong());
     }
 
     /**
@@ -203,13 +278,13 @@ final class SnapshotFormat {
         }
     }
 
-    private static Transfer readCompactTransfer(DataInput in, ReadIds ids) throws IOException {
+    private static Transfer readCompactTransfer(SnapshotInput in, ReadIds ids) throws IOException {
         var transferId = ids.transfer(in);
         var from = ids.account(in);
         var to = ids.account(in);
         int flags = in.readUnsignedByte();
         var status = STATUSES[in.readUnsignedByte()];
-        long amount = unzigzag(readVarLong(in));
+        long amount = unzigzag(in.readVarLong());
         var currency = (flags & WITH_CURRENCY) != 0 ? readText(in, ids.texts) : null;
         var reference = (flags & WITH_REFERENCE) != 0 ? in.readUTF() : null;
         int reason = flags >>> REASON_SHIFT;
@@ -237,23 +312,44 @@ final class SnapshotFormat {
         }
     }
 
-    private static String readFollowUpId(DataInput in, ReadIds ids) throws IOException {
+    /**
+     * Restores an applied follow-up id: into {@code applied} when its three parts are compact (a
+     * transfer id ending in a UUID, a sender the snapshot holds), else into the state as text.
+     */
+    private static void readFollowUpId(SnapshotInput in, ReadIds ids, int partition, long eventMicros,
+                                       RestoredFollowUps.Builder applied, ReplayState state) throws IOException {
         if (!in.readBoolean()) {
-            return ids.transfer(in);
+            state.restoreFollowUp(ids.transfer(in), partition, eventMicros);
+        } else if (in.readUnsignedByte() == 0) {
+            var transferId = in.readUTF();
+            state.restoreFollowUp(transferId + '/' + ids.account(in) + '/' + readText(in, ids.texts), partition, eventMicros);
+        } else {
+            int prefix = readTextIndex(in, ids.texts);
+            long high = in.readLong();
+            long low = in.readLong();
+            int sender = (int) in.readVarLong();
+            if (sender == 0) {
+                var transferId = ids.texts.get(prefix).concat(new UUID(high, low).toString());
+                state.restoreFollowUp(transferId + '/' + in.readUTF() + '/' + readText(in, ids.texts), partition, eventMicros);
+            } else {
+                applied.add(high, low, prefix, ids.row(sender), readTextIndex(in, ids.texts), partition, eventMicros);
+            }
         }
-        var transferId = ids.transfer(in);
-        var sender = ids.account(in);
-        return transferId + '/' + sender + '/' + readText(in, ids.texts);
     }
 
-    private static String readText(DataInput in, List<String> texts) throws IOException {
-        int index = (int) readVarLong(in);
+    private static String readText(SnapshotInput in, List<String> texts) throws IOException {
+        return texts.get(readTextIndex(in, texts));
+    }
+
+    /** A text's index in {@code texts}, which takes it when it comes for the first time. */
+    private static int readTextIndex(SnapshotInput in, List<String> texts) throws IOException {
+        int index = (int) in.readVarLong();
         if (index == texts.size()) {
             texts.add(in.readUTF());
         } else if (index > texts.size()) {
             throw new IOException("a text names entry " + index + " of a table of " + texts.size());
         }
-        return texts.get(index);
+        return index;
     }
 
     /**
@@ -336,21 +432,34 @@ final class SnapshotFormat {
         }
     }
 
-    /** The reading side of {@link Ids}: account ids are the accounts' own strings, not copies. */
-    private record ReadIds(List<String> accountIds, List<String> texts) {
+    /**
+     * The reading side of {@link Ids}: account ids are the accounts' own strings, not copies.
+     *
+     * @param rows each account's row in the restored state, in the snapshot's order
+     */
+    private record ReadIds(List<String> accountIds, List<String> texts, int[] rows) {
 
-        String account(DataInput in) throws IOException {
-            long index = readVarLong(in);
+        String account(SnapshotInput in) throws IOException {
+            long index = in.readVarLong();
             if (index == 0) {
                 return in.readUTF();
             }
+            return accountIds.get(checked(index) - 1);
+        }
+
+        /** The row of the account an id names by its index in the accounts section plus one. */
+        int row(long index) throws IOException {
+            return rows[checked(index) - 1];
+        }
+
+        private int checked(long index) throws IOException {
             if (index > accountIds.size()) {
                 throw new IOException("an id names account " + index + " of " + accountIds.size());
             }
-            return accountIds.get((int) index - 1);
+            return (int) index;
         }
 
-        String transfer(DataInput in) throws IOException {
+        String transfer(SnapshotInput in) throws IOException {
             if (in.readUnsignedByte() == 0) {
                 return in.readUTF();
             }
@@ -372,7 +481,7 @@ final class SnapshotFormat {
         writeNullable(out, transfer.reference());
     }
 
-    private static Transfer readTransfer(DataInput in) throws IOException {
+    private static Transfer readTransfer(SnapshotInput in) throws IOException {
         return new Transfer(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), readNullable(in),
                 TransferStatus.valueOf(in.readUTF()), rejection(readNullable(in)), in.readBoolean(), readNullable(in));
     }
@@ -452,34 +561,34 @@ final class SnapshotFormat {
         }
     }
 
-    private static void readCompact(DataInput in, RestoredResults.Row row, Map<Integer, Long> newest, List<String> prefixes,
+    private static void readCompact(SnapshotInput in, RestoredResults.Row row, Map<Integer, Long> newest, List<String> prefixes,
                                     int accounts) throws IOException {
         row.idHigh = in.readLong();
         row.idLow = in.readLong();
-        row.account = index(readVarLong(in), accounts);
-        row.partition = (int) readVarLong(in);
+        row.account = index(in.readVarLong(), accounts);
+        row.partition = (int) in.readVarLong();
         Long newestMicros = newest.get(row.partition);
         if (newestMicros == null) {
             throw new IOException("a command result names partition " + row.partition + ", which has no event time");
         }
-        row.eventMicros = newestMicros - unzigzag(readVarLong(in));
+        row.eventMicros = newestMicros - unzigzag(in.readVarLong());
         int flags = in.readUnsignedByte();
         int rejection = flags & 0xF;
         row.rejection = rejection == 0 ? null : REJECTIONS[rejection - 1];
         row.accountLeft = (flags & ACCOUNT_LEFT) != 0;
-        row.balance = row.accountLeft ? readVarLong(in) : 0;
-        row.version = row.accountLeft ? readVarLong(in) : 0;
+        row.balance = row.accountLeft ? in.readVarLong() : 0;
+        row.version = row.accountLeft ? in.readVarLong() : 0;
         row.transferLeft = (flags & TRANSFER_LEFT) != 0;
         if (row.transferLeft) {
-            int prefix = (int) readVarLong(in);
+            int prefix = (int) in.readVarLong();
             if (prefix == prefixes.size()) {
                 prefixes.add(in.readUTF());
             }
             row.transferPrefix = prefixes.get(prefix);
             row.transferHigh = in.readLong();
             row.transferLow = in.readLong();
-            row.to = index(readVarLong(in), accounts);
-            row.amount = readVarLong(in);
+            row.to = index(in.readVarLong(), accounts);
+            row.amount = in.readVarLong();
             row.status = STATUSES[in.readUnsignedByte()];
             int reason = in.readUnsignedByte();
             row.reason = reason == 0 ? null : REJECTIONS[reason - 1];
@@ -507,24 +616,12 @@ final class SnapshotFormat {
     }
 
     /** Seven bits a byte, lowest first: small numbers (most balances, versions, indexes) take one to three bytes. */
-    private static void writeVarLong(DataOutput out, long value) throws IOException {
+    static void writeVarLong(DataOutput out, long value) throws IOException {
         while ((value & ~0x7FL) != 0) {
             out.writeByte((int) (value & 0x7F) | 0x80);
             value >>>= 7;
         }
         out.writeByte((int) value);
-    }
-
-    private static long readVarLong(DataInput in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("a variable-length number runs over 64 bits");
     }
 
     /** The account a command left is kept as its balance and version: its id, owner and currency never change. */
@@ -542,7 +639,7 @@ final class SnapshotFormat {
         }
     }
 
-    private static CommandResult readCommand(DataInput in, ReplayState state) throws IOException {
+    private static CommandResult readCommand(SnapshotInput in, ReplayState state) throws IOException {
         var commandId = in.readUTF();
         var accountId = in.readUTF();
         var idempotencyKey = readNullable(in);
@@ -586,14 +683,14 @@ final class SnapshotFormat {
         }
     }
 
-    private static LedgerEvent readFollowUp(DataInput in) throws IOException {
+    private static LedgerEvent readFollowUp(SnapshotInput in) throws IOException {
         var eventId = in.readUTF();
         var accountId = in.readUTF();
         var commandId = in.readUTF();
         var timestamp = Instant.ofEpochSecond(in.readLong(), in.readInt());
         var idempotencyKey = readNullable(in);
         var requestHash = readNullable(in);
-        Payload payload = switch (in.readByte()) {
+        Payload payload = switch (in.readUnsignedByte()) {
             case 0 -> new Payload.TransferCreditRequested(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), readNullable(in));
             case 1 -> new Payload.TransferRefundRequested(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(),
                     Rejection.valueOf(in.readUTF()));
@@ -609,7 +706,7 @@ final class SnapshotFormat {
         }
     }
 
-    private static String readNullable(DataInput in) throws IOException {
+    private static String readNullable(SnapshotInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 

@@ -17,4 +17,9 @@ import java.util.Map;
 public record SnapshotManifest(int formatVersion, String snapshotId, Map<String, Long> positions, long accounts,
                                long transfers, long commands, long appliedFollowUps, long pendingFollowUps, String digest,
                                long bytes, int chunks, String sha256, long firstOffset, String takenAt) {
+
+    /** What the snapshot holds, as counted when it was written. */
+    SnapshotFormat.Counts counts() {
+        return new SnapshotFormat.Counts(accounts, transfers, commands, appliedFollowUps, pendingFollowUps, digest);
+    }
 }

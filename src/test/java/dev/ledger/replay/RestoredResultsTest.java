@@ -10,11 +10,11 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class RestoredResultsTest {
         var restored = new ReplayState(WEEK);
         restored.writeBatch(() -> {
             try {
-                SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(snapshot)), restored, 7);
+                SnapshotFormat.read(new ByteArrayInputStream(snapshot), restored, new SnapshotFormat.Counts(2, 0, 7, 1, 0, ""));
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -127,6 +127,32 @@ class RestoredResultsTest {
         assertThat(restored.command(UUID.randomUUID().toString())).isEmpty();
         assertThat(restored.findByIdempotencyKey("key-unknown").await().indefinitely()).isEmpty();
         assertThat(restored.digestNow().digest()).isEqualTo(running().digestNow().digest());
+    }
+
+    @Test
+    void everyIdempotencyKeyOfALargeRestoreAnswersItsNewestResult() throws IOException {
+        // Enough keys for their table to be built on a thread of its own, one of them reused a minute later.
+        int keys = 70_000;
+        var results = new ArrayList<CommandResult>();
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            state.beginEvent(0, START);
+            state.putAccount(ALICE);
+            for (int i = 0; i < keys; i++) {
+                var result = result("alice", "key-" + i, HASH, null, new Account("alice", "Alice", "EUR", i, i + 1), null);
+                results.add(result);
+                state.putCommand(result);
+            }
+            state.beginEvent(0, START.plusSeconds(60));
+            results.set(7, result("alice", "key-7", HASH, Rejection.IDEMPOTENCY_KEY_REUSED, null, null));
+            state.putCommand(results.get(7));
+        });
+
+        var restored = restore(snapshot(state));
+
+        for (int i = 0; i < keys; i++) {
+            assertThat(restored.findByIdempotencyKey("key-" + i).await().indefinitely()).as("key-%d", i).contains(results.get(i));
+        }
     }
 
     @Test

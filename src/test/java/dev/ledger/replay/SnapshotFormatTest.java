@@ -1,6 +1,7 @@
 package dev.ledger.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ledger.domain.Account;
 import dev.ledger.domain.CommandResult;
@@ -12,11 +13,12 @@ import dev.ledger.domain.Transfer;
 import dev.ledger.domain.TransferStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A snapshot's body holds the state exactly as it stood at its cut, however much the writer changed since. */
@@ -82,7 +84,7 @@ class SnapshotFormatTest {
         state.endCut();
 
         var restored = new ReplayState(WEEK);
-        var pendingBack = SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored, counts.commands());
+        var pendingBack = SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts);
         cut.positions.forEach(restored::advance);
 
         var expected = atCut();
@@ -175,15 +177,74 @@ class SnapshotFormatTest {
         assertThat(restored.followUpApplied("t-1/p0/credit")).isTrue();
     }
 
+    @Test
+    void restoredFollowUpIdsExpireAndAreAppliedAgainAsLiveOnesAndGoIntoTheNextSnapshotSo() throws IOException {
+        var kept = "t-6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/alice/credit";
+        var appliedAgain = "t-0e8400e2-9b41-4d4a-a716-446655440000/alice/credit";
+        var expiring = "0e8400e2-9b41-4d4a-a716-446655440000/bob/refund";
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            state.beginEvent(0, START);
+            state.putAccount(ALICE);
+            state.putAccount(BOB);
+            state.markFollowUpApplied(kept);
+            state.markFollowUpApplied(appliedAgain);
+            state.beginEvent(1, START);
+            state.markFollowUpApplied(expiring);
+        });
+        var restored = writeAndRead(state);
+
+        restored.writeBatch(() -> {
+            restored.beginEvent(0, START.plus(Duration.ofDays(3)));
+            restored.markFollowUpApplied(appliedAgain);
+            restored.beginEvent(1, START.plus(Duration.ofDays(7)).plusSeconds(1));
+        });
+        assertThat(restored.followUpApplied(expiring)).isFalse();
+        var cut = restored.tryBeginCut(() -> {
+        });
+        var atCut = new ArrayList<String>();
+        restored.forEachFollowUpAtCut(cut, applied -> atCut.add(applied.eventId()));
+        restored.endCut();
+        assertThat(atCut).containsExactlyInAnyOrder(kept, appliedAgain);
+
+        // Applied again on the third day, the id expires with that day, not the first, in the restored state and the next.
+        for (var later : List.of(restored, writeAndRead(restored))) {
+            later.writeBatch(() -> later.beginEvent(0, START.plus(Duration.ofDays(7)).plusSeconds(1)));
+            assertThat(later.followUpApplied(kept)).isFalse();
+            assertThat(later.followUpApplied(appliedAgain)).isTrue();
+            assertThat(later.followUpApplied(expiring)).isFalse();
+        }
+    }
+
+    @Test
+    void aBodyCutShortAnywhereFailsToReadWithNothingLeftWritingTheState() throws IOException {
+        var state = atCut();
+        var cut = state.tryBeginCut(() -> {
+        });
+        var bytes = new ByteArrayOutputStream();
+        var counts = SnapshotFormat.write(state, cut, List.of(new PendingFollowUps.Entry(0, CREDIT)), new DataOutputStream(bytes));
+        state.endCut();
+        var body = bytes.toByteArray();
+        for (int length = 0; length < body.length; length++) {
+            var restored = new ReplayState(WEEK);
+            var shortBody = new ByteArrayInputStream(body, 0, length);
+            assertThatThrownBy(() -> SnapshotFormat.read(shortBody, restored, counts)).as("cut at %d", length)
+                    .isInstanceOf(IOException.class);
+            // What a failed restore does next: whatever the helpers put is there by now, and goes.
+            restored.clear();
+            assertThat(restored.transfer(PENDING.transferId(), PENDING.from())).isEmpty();
+        }
+    }
+
     /** The whole of {@code state} written as a snapshot and read back into a new state. */
     private static ReplayState writeAndRead(ReplayState state) throws IOException {
         var cut = state.tryBeginCut(() -> {
         });
         var bytes = new ByteArrayOutputStream();
-        var counts = SnapshotFormat.write(state, cut, java.util.List.of(), new DataOutputStream(bytes));
+        var counts = SnapshotFormat.write(state, cut, List.of(), new DataOutputStream(bytes));
         state.endCut();
         var restored = new ReplayState(WEEK);
-        SnapshotFormat.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), restored, counts.commands());
+        SnapshotFormat.read(new ByteArrayInputStream(bytes.toByteArray()), restored, counts);
         return restored;
     }
 }

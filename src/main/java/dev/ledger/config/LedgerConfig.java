@@ -63,9 +63,10 @@ public interface LedgerConfig {
     /**
      * {@code LEDGER_SNAPSHOT_CPU_SHARE}: the share of one core the thread writing a snapshot may
      * take, pausing between chunks to stay under it, so that applying goes on at nearly its full
-     * rate meanwhile; 1 for no pause (the snapshot is written soonest).
+     * rate meanwhile; 1 for no pause (the snapshot is written soonest). A tenth: on two cores that
+     * the replay already fills, a quarter slowed applying by a fifth to a third (BENCHMARKS.md).
      */
-    @WithDefault("0.25")
+    @WithDefault("0.1")
     @DecimalMin(value = "0", inclusive = false)
     @DecimalMax("1")
     double snapshotCpuShare();

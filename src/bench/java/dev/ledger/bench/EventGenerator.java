@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,8 +99,7 @@ public final class EventGenerator {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(Map.of(
                     "retention.ms", "-1", "retention.bytes", "-1", "cleanup.policy", "delete")))).all().get();
             for (int attempt = 0; attempt < 600; attempt++) {
-                var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-                if (partitions.size() == PARTITIONS && partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (led(admin, topic)) {
                     return;
                 }
                 Thread.sleep(100);
@@ -110,6 +110,22 @@ public final class EventGenerator {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not create topic " + topic, e);
+        }
+    }
+
+    /**
+     * Whether every partition of the new topic has a leader. A broker that has just created it may
+     * still answer that it does not know it: not yet, rather than a failure.
+     */
+    private static boolean led(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        try {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            return partitions.size() == PARTITIONS && partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -40,8 +40,13 @@ public class CommandGateway {
     public sealed interface Reply {
     }
 
-    /** Applied or rejected; for a command seen before, the result of its first application. */
-    public record Decided(CommandResult result) implements Reply {
+    /**
+     * Applied or rejected; for a command seen before, the result of its first application.
+     *
+     * @param seenBefore whether the result was found rather than decided for this request: what it
+     *                   started (a transfer's settlement) may have gone on before the request came
+     */
+    public record Decided(CommandResult result, boolean seenBefore) implements Reply {
     }
 
     /** Durably on the topic, not applied yet (asked to respond asynchronously, or the timeout passed). */
@@ -69,9 +74,9 @@ public class CommandGateway {
                 ? Uni.createFrom().item(Optional.<CommandResult>empty())
                 : queries.findByIdempotencyKey(event.idempotencyKey());
         return seenBefore.flatMap(earlier -> earlier.isPresent()
-                ? Uni.createFrom().item(new Decided(earlier.get()))
+                ? Uni.createFrom().item(new Decided(earlier.get(), true))
                 : refusal.flatMap(refused -> refused.isPresent()
-                        ? Uni.createFrom().item(new Decided(CommandResult.of(event, refused.get(), null, null)))
+                        ? Uni.createFrom().item(new Decided(CommandResult.of(event, refused.get(), null, null), false))
                         : publishAndWait(event, respondAsync, deadline)));
     }
 
@@ -83,7 +88,7 @@ public class CommandGateway {
         return publish(event)
                 .onFailure().invoke(waiter::cancel)
                 .flatMap(published -> waiter.await(Duration.between(Instant.now(), deadline)))
-                .map(result -> result == null ? new Accepted(event.commandId()) : new Decided(result));
+                .map(result -> result == null ? new Accepted(event.commandId()) : new Decided(result, false));
     }
 
     /** Marks the command in flight first: the consumer may apply it before the broker's ack arrives here. */
@@ -96,8 +101,9 @@ public class CommandGateway {
 
     /**
      * Starts waiting for a transfer to settle, before its request is submitted: then no settlement
-     * can come first and be missed, and nothing needs to be read to catch one that did (a look-up
-     * per transfer, a database round trip in group mode, on the request's path).
+     * of the transfer that request starts can come first and be missed, and nothing needs to be read
+     * to catch one that did (a look-up per transfer, a database round trip in group mode, on the
+     * request's path). Only a retry that finds an earlier attempt's result reads first.
      *
      * @param requestStarted the command timeout counts from it
      */
@@ -120,8 +126,23 @@ public class CommandGateway {
             this.deadline = deadline;
         }
 
-        /** The transfer once settled; as it then stands (still PENDING) if the command timeout passes first. */
-        public Uni<Optional<Transfer>> await() {
+        /**
+         * The transfer once settled; as it then stands (still PENDING) if the command timeout passes
+         * first.
+         *
+         * @param mayHaveSettled whether it may have settled before this waiter was registered (its
+         *                       request found an earlier attempt's result): then it is read first
+         */
+        public Uni<Optional<Transfer>> await(boolean mayHaveSettled) {
+            if (!mayHaveSettled) {
+                return awaitThenRead();
+            }
+            return queries.findTransfer(transferId, from).flatMap(now -> now.isEmpty() || now.get().status().settled()
+                    ? Uni.createFrom().item(now)
+                    : awaitThenRead());
+        }
+
+        private Uni<Optional<Transfer>> awaitThenRead() {
             return waiter.await(Duration.between(Instant.now(), deadline)).flatMap(settled -> settled != null
                     ? Uni.createFrom().item(Optional.of(settled))
                     : queries.findTransfer(transferId, from));

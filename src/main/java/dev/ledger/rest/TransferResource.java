@@ -56,7 +56,8 @@ public class TransferResource {
             if (reply instanceof Accepted accepted) {
                 return Uni.createFrom().item(Replies.accepted(accepted.commandId()));
             }
-            var result = ((Decided) reply).result();
+            var decided = (Decided) reply;
+            var result = decided.result();
             if (!Replies.sameRequest(result, event)) {
                 return Uni.createFrom().item(Problems.idempotencyKeyReused());
             }
@@ -66,7 +67,7 @@ public class TransferResource {
             if (result.transfer().status().settled()) {
                 return Uni.createFrom().item(Replies.transfer(result.transfer()));
             }
-            return settlement.await().map(transfer -> Replies.transfer(transfer.orElse(result.transfer())));
+            return settlement.await(decided.seenBefore()).map(transfer -> Replies.transfer(transfer.orElse(result.transfer())));
         }).onTermination().invoke(settlement::cancel);
     }
 

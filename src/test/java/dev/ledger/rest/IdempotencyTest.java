@@ -6,10 +6,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.ledger.KafkaBrokerResource;
+import dev.ledger.config.LedgerConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class IdempotencyTest {
+
+    @Inject
+    LedgerConfig config;
 
     private static ValidatableResponse postWithKey(String key, String path, Object body) {
         return given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post(path).then();
@@ -72,7 +78,12 @@ class IdempotencyTest {
         var body = Map.of("from", from, "to", to, "amount", 30);
         String first = postWithKey(key, "/transfers", body).statusCode(201).body("status", equalTo("COMPLETED"))
                 .extract().path("transferId");
-        postWithKey(key, "/transfers", body).statusCode(201).body("transferId", equalTo(first));
+        long retried = System.nanoTime();
+        postWithKey(key, "/transfers", body).statusCode(201).body("transferId", equalTo(first)).body("status", equalTo("COMPLETED"));
+        // The retry finds the first attempt's result, its transfer PENDING at the debit and settled since: it must read
+        // the transfer, not wait out the command timeout for a settlement that came before it.
+        org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - retried))
+                .as("a retry of a settled transfer answered before the command timeout").isLessThan(config.commandTimeout());
         account(from).body("balance", equalTo(70));
         account(to).body("balance", equalTo(30));
     }

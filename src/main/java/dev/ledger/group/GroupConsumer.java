@@ -210,8 +210,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 resumeFromRecordedOffsets();
             }
         }
-        nextMonitoringCommit = System.nanoTime();
-        commitForMonitoring();
+        commitUncommitted();
         clientMetrics.close();
         admin.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
@@ -660,12 +659,17 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     private void commitForMonitoring() {
-        if (uncommitted.isEmpty() || System.nanoTime() - nextMonitoringCommit < 0) {
-            return;
+        if (System.nanoTime() - nextMonitoringCommit >= 0) {
+            commitUncommitted();
         }
-        consumer.commitAsync(Map.copyOf(uncommitted), null);
-        uncommitted.clear();
-        nextMonitoringCommit = System.nanoTime() + MONITORING_COMMIT.toNanos();
+    }
+
+    private void commitUncommitted() {
+        if (!uncommitted.isEmpty()) {
+            consumer.commitAsync(Map.copyOf(uncommitted), null);
+            uncommitted.clear();
+            nextMonitoringCommit = System.nanoTime() + MONITORING_COMMIT.toNanos();
+        }
     }
 
     /** The records left on each partition once the poll just made is applied. */

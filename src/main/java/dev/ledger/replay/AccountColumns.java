@@ -4,6 +4,7 @@ import dev.ledger.domain.Account;
 import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -123,6 +124,14 @@ final class AccountColumns implements CommandResults.Accounts {
 
     /** The text {@link #encode} made {@code bytes[start, end)} of. */
     static String decode(byte[] bytes, int start, int end) {
+        // Ids and owners are nearly always ASCII, which the JDK copies into a String at once.
+        int ascii = start;
+        while (ascii < end && bytes[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == end) {
+            return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+        }
         var text = new StringBuilder(end - start);
         for (int i = start; i < end; i += unitLength(bytes[i])) {
             text.append((char) unitAt(bytes, i));

@@ -139,23 +139,42 @@ final class CommandResults {
     /**
      * The rows still held, in new arrays a quarter larger than they need (the heap they take counts
      * more than copying a little more often): expired rows and rows replaced under both their id
-     * and their key stay behind.
+     * and their key stay behind. Which rows the tables lead to is read off the tables in one pass
+     * each, not looked up row by row: in a rebuild this ran for every row about four times over,
+     * each a random read (BENCHMARKS.md).
      */
     private Columns compacted(Columns old) {
+        var underId = new boolean[old.rows];
+        for (int entry : old.byId) {
+            if (entry != 0) {
+                underId[entry - 1] = true;
+            }
+        }
+        var underKey = new boolean[old.rows];
+        for (int entry : old.byKey) {
+            if (entry != 0) {
+                underKey[old.keyedRow[entry - 1]] = true;
+            }
+        }
         int rows = 0;
         int keyed = 0;
-        var held = new boolean[old.rows];
         for (int row = 0; row < old.rows; row++) {
-            if (!expired(old, row) && (old.current(row) || old.currentKey(row))) {
-                held[row] = true;
+            if (expired(old, row)) {
+                underId[row] = false;
+                underKey[row] = false;
+            } else if (underId[row] || underKey[row]) {
                 rows++;
                 keyed += (old.flags[row] & KEYED) != 0 ? 1 : 0;
             }
         }
         var fresh = new Columns(Math.max(MIN_ROWS, rows + rows / 4 + 1), Math.max(MIN_ROWS / 4, keyed + keyed / 4 + 1));
+        if (rows == old.rows) {
+            fresh.copyAll(old);
+            return fresh;
+        }
         for (int row = 0; row < old.rows; row++) {
-            if (held[row]) {
-                fresh.copy(old, row, old.current(row), old.currentKey(row));
+            if (underId[row] || underKey[row]) {
+                fresh.copy(old, row, underId[row], underKey[row]);
             }
         }
         return fresh;
@@ -465,11 +484,6 @@ final class CommandResults {
             return keyText[k] != null ? keyText[k].equals(idempotencyKey) : canonical;
         }
 
-        /** Whether the id table leads to {@code row}, not to a later row of the same command. */
-        boolean current(int row) {
-            return find(byId, idHigh, idLow, idHigh[row], idLow[row], index -> index == row) >= 0;
-        }
-
         /**
          * The row's index in the keyed columns, or -1: found by halving, since keyed rows are added in
          * row order, so their rows ascend in {@link #keyedRow} and a row's index is at most the row
@@ -492,11 +506,6 @@ final class CommandResults {
                 }
             }
             return low;
-        }
-
-        boolean currentKey(int row) {
-            int k = keyedOf(row);
-            return k >= 0 && find(byKey, keyHigh, keyLow, keyHigh[k], keyLow[k], index -> index == k) >= 0;
         }
 
         /**
@@ -559,6 +568,47 @@ final class CommandResults {
             }
             if (underId) {
                 byId[emptySlot(byId, idHigh[to], idLow[to])] = to + 1;
+            }
+        }
+
+        /**
+         * Takes every row of {@code from} at the same index, so that tables of the same size are
+         * copied as they are rather than filled entry by entry (a random write each).
+         */
+        void copyAll(Columns from) {
+            rows = from.rows;
+            keyed = from.keyed;
+            System.arraycopy(from.idHigh, 0, idHigh, 0, rows);
+            System.arraycopy(from.idLow, 0, idLow, 0, rows);
+            System.arraycopy(from.micros, 0, micros, 0, rows);
+            System.arraycopy(from.balance, 0, balance, 0, rows);
+            System.arraycopy(from.version, 0, version, 0, rows);
+            System.arraycopy(from.partition, 0, partition, 0, rows);
+            System.arraycopy(from.flags, 0, flags, 0, rows);
+            System.arraycopy(from.account, 0, account, 0, rows);
+            System.arraycopy(from.ref, 0, ref, 0, rows);
+            System.arraycopy(from.keyHigh, 0, keyHigh, 0, keyed);
+            System.arraycopy(from.keyLow, 0, keyLow, 0, keyed);
+            System.arraycopy(from.keyText, 0, keyText, 0, keyed);
+            System.arraycopy(from.hashes, 0, hashes, 0, keyed * RestoredResults.HASH_BYTES);
+            System.arraycopy(from.keyedRow, 0, keyedRow, 0, keyed);
+            refill(byId, from.byId, idHigh, idLow);
+            refill(byKey, from.byKey, keyHigh, keyLow);
+        }
+
+        /**
+         * Fills {@code table} with the entries of {@code old}, whose indexes are unchanged: copied
+         * when both are the same size, else inserted again.
+         */
+        private static void refill(int[] table, int[] old, long[] highs, long[] lows) {
+            if (table.length == old.length) {
+                System.arraycopy(old, 0, table, 0, old.length);
+                return;
+            }
+            for (int entry : old) {
+                if (entry != 0) {
+                    table[emptySlot(table, highs[entry - 1], lows[entry - 1])] = entry;
+                }
             }
         }
 

@@ -137,6 +137,30 @@ class CommandResultsTest {
     }
 
     @Test
+    void aResultReplacedUnderOneOfItsIdAndKeyStillAnswersForTheOtherAfterTheColumnsGrew() {
+        var replacedUnderId = new CommandResult(UUID_ID, "alice", "key-1", HEX_HASH, Rejection.INSUFFICIENT_FUNDS, null, null);
+        var replacingUnderId = new CommandResult(UUID_ID, "alice", "key-2", HEX_HASH, null, null, null);
+        var replacedUnderBoth = new CommandResult(new UUID(7, 7).toString(), "alice", "key-3", HEX_HASH, null, null, null);
+        var replacingUnderBoth = new CommandResult(new UUID(7, 7).toString(), "alice", "key-3", HEX_HASH,
+                Rejection.INSUFFICIENT_FUNDS, null, null);
+        results.put(replacedUnderId, 0, 1);
+        results.put(replacingUnderId, 0, 2);
+        results.put(replacedUnderBoth, 0, 3);
+        results.put(replacingUnderBoth, 0, 4);
+        int filler = 10_000;
+        for (int i = 0; i < filler; i++) {
+            results.put(new CommandResult(new UUID(i, -i).toString(), "alice", null, null, null, null, null), 0, 5 + i);
+        }
+
+        assertThat(results.byIdempotencyKey("key-1")).contains(replacedUnderId);
+        assertThat(results.get(UUID_ID)).contains(replacingUnderId);
+        assertThat(results.byIdempotencyKey("key-2")).contains(replacingUnderId);
+        assertThat(results.get(new UUID(7, 7).toString())).contains(replacingUnderBoth);
+        assertThat(results.byIdempotencyKey("key-3")).contains(replacingUnderBoth);
+        assertThat(rowsHeld()).isEqualTo(filler + 3);
+    }
+
+    @Test
     void aCutGivesWhatWasHeldWhenItBeganNotWhatCameAfter() {
         var before = new CommandResult(UUID_ID, "alice", null, null, Rejection.ACCOUNT_NOT_FOUND, null, null);
         var asPut = new CommandResult("command-1", "alice", null, null, null, null, null);

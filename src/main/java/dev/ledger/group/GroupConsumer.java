@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -109,6 +110,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Hold> held = new HashMap<>();
     /** Records left to read on each partition after the last poll. */
     private final Map<Integer, Long> lag = new HashMap<>();
+    /** Polls that found nothing left to read on any partition assigned here: what a test waits for before asserting that nothing happened. */
+    private final AtomicLong pollsAtTheEnd = new AtomicLong();
     /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
     private final Map<Integer, Long> lastApplied = new HashMap<>();
     /** The follow-ups of every consumer of this instance in flight, so that none is handed over twice. */
@@ -160,6 +163,11 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         return Set.copyOf(applying);
     }
 
+    /** How many polls have found this consumer at the end of every partition assigned to it, all positioned. */
+    long pollsAtTheEnd() {
+        return pollsAtTheEnd.get();
+    }
+
     void start() {
         start(config.group().consumerGroup());
     }
@@ -196,6 +204,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 measureLag();
                 if (!records.isEmpty()) {
                     applyPoll(records);
+                } else if (atTheEnd()) {
+                    pollsAtTheEnd.incrementAndGet();
                 }
                 republishOverdueFollowUps();
                 commitForMonitoring();
@@ -680,6 +690,10 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 metrics.lag(partition.partition(), records);
             });
         }
+    }
+
+    private boolean atTheEnd() {
+        return unpositioned.isEmpty() && consumer.assignment().stream().allMatch(partition -> lag.getOrDefault(partition.partition(), -1L) == 0);
     }
 
     /**

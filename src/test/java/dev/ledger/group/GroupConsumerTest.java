@@ -39,10 +39,12 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -119,6 +121,15 @@ class GroupConsumerTest {
     private GroupConsumer anotherConsumer() {
         return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, new FollowUpsInFlight(), deadLetters,
                 metrics, stalled, tracing);
+    }
+
+    /**
+     * Waits for two polls that found {@code consumer} at the end of its partitions: the second began
+     * after this call, so the consumer has read, and applied or skipped, every record written before it.
+     */
+    private static void awaitReadToTheEnd(GroupConsumer consumer) {
+        long before = consumer.pollsAtTheEnd();
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.pollsAtTheEnd() >= before + 2);
     }
 
     private double eventsApplied() {
@@ -227,14 +238,15 @@ class GroupConsumerTest {
         neverCommitted.start("never-committed-" + UUID.randomUUID());
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> neverCommitted.applyingPartitions().size() == 6);
-            Thread.sleep(1_000);
+            awaitReadToTheEnd(neverCommitted);
             assertThat(queries.digest().await().indefinitely().digest()).isEqualTo(before.digest());
             assertThat(eventsApplied()).isEqualTo(appliedBefore);
 
             // Both groups now race for every new event; the offsets recorded with the state let one win.
             deposit(id, 5).statusCode(200).body("balance", equalTo(105)).body("version", equalTo(3));
             await().atMost(Duration.ofSeconds(10)).until(() -> appliedPositions() == TopicProbe.recordCount());
-            Thread.sleep(500);
+            awaitReadToTheEnd(neverCommitted);
+            awaitReadToTheEnd(running);
             account(id).body("balance", equalTo(105)).body("version", equalTo(3));
         } finally {
             neverCommitted.stop();
@@ -292,7 +304,15 @@ class GroupConsumerTest {
         var to = openWith(0, "EUR");
         running.stop();
         var unreachable = new EventPublisher(unreachableBroker, codec);
-        var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, new FollowUpsInFlight(),
+        var failedToPublish = new CopyOnWriteArrayList<LedgerEvent>();
+        var watchedInFlight = new FollowUpsInFlight() {
+            @Override
+            void settled(Collection<LedgerEvent> followUps) {
+                super.settled(followUps);
+                failedToPublish.addAll(followUps);
+            }
+        };
+        var lossy = new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), unreachable, watchedInFlight,
                 deadLetters, metrics, stalled, tracing);
         lossy.start(config.group().consumerGroup());
         String transferId;
@@ -302,7 +322,10 @@ class GroupConsumerTest {
                     .post("/transfers").then().statusCode(202).body("status", equalTo("PENDING"))
                     .extract().path("transferId");
             account(from).body("balance", equalTo(70));
-            Thread.sleep(1_000);
+            // The credit's publication has ended (the broker is not there) before the transfer is read.
+            await().atMost(Duration.ofSeconds(30)).until(() -> failedToPublish.stream()
+                    .anyMatch(followUp -> followUp.payload() instanceof Payload.TransferCreditRequested credit
+                            && credit.transferId().equals(transferId)));
             given().get("/transfers/" + transferId).then().body("status", equalTo("PENDING"));
         } finally {
             lossy.stop();

@@ -3,6 +3,7 @@ package dev.ledger.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +31,13 @@ class IdsTest {
         var id = "i".repeat(length);
         assertThat(Ids.valid(id)).isEqualTo(length <= 64);
         assertThat(PATTERN.matcher(id).matches()).isEqualTo(length <= 64);
+    }
+
+    @Test
+    void everyCharacterMakesAValidIdExactlyWhenThePatternAllowsIt() {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            var id = "a" + c;
+            assertThat(Ids.valid(id)).as("U+%04X", (int) c).isEqualTo(PATTERN.matcher(id).matches());
+        }
     }
 }

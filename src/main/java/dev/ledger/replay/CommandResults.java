@@ -578,22 +578,27 @@ final class CommandResults {
         void copyAll(Columns from) {
             rows = from.rows;
             keyed = from.keyed;
-            System.arraycopy(from.idHigh, 0, idHigh, 0, rows);
-            System.arraycopy(from.idLow, 0, idLow, 0, rows);
-            System.arraycopy(from.micros, 0, micros, 0, rows);
-            System.arraycopy(from.balance, 0, balance, 0, rows);
-            System.arraycopy(from.version, 0, version, 0, rows);
-            System.arraycopy(from.partition, 0, partition, 0, rows);
-            System.arraycopy(from.flags, 0, flags, 0, rows);
-            System.arraycopy(from.account, 0, account, 0, rows);
-            System.arraycopy(from.ref, 0, ref, 0, rows);
-            System.arraycopy(from.keyHigh, 0, keyHigh, 0, keyed);
-            System.arraycopy(from.keyLow, 0, keyLow, 0, keyed);
-            System.arraycopy(from.keyText, 0, keyText, 0, keyed);
+            copyColumns(from.perRow(), perRow(), rows);
+            copyColumns(from.perKeyed(), perKeyed(), keyed);
             System.arraycopy(from.hashes, 0, hashes, 0, keyed * RestoredResults.HASH_BYTES);
-            System.arraycopy(from.keyedRow, 0, keyedRow, 0, keyed);
             refill(byId, from.byId, idHigh, idLow);
             refill(byKey, from.byKey, keyHigh, keyLow);
+        }
+
+        /** The arrays holding one value a row. */
+        private Object[] perRow() {
+            return new Object[] {idHigh, idLow, micros, balance, version, partition, flags, account, ref};
+        }
+
+        /** The arrays holding one value a keyed row (the hashes take {@value RestoredResults#HASH_BYTES} bytes each). */
+        private Object[] perKeyed() {
+            return new Object[] {keyHigh, keyLow, keyText, keyedRow};
+        }
+
+        private static void copyColumns(Object[] from, Object[] to, int length) {
+            for (int column = 0; column < from.length; column++) {
+                System.arraycopy(from[column], 0, to[column], 0, length);
+            }
         }
 
         /**

@@ -239,16 +239,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        var leaving = new HashMap<TopicPartition, OffsetAndMetadata>();
-        partitions.forEach(partition -> {
-            var offset = uncommitted.remove(partition);
-            if (offset != null) {
-                leaving.put(partition, offset);
-            }
-        });
-        if (!leaving.isEmpty()) {
-            consumer.commitAsync(leaving, null);
-        }
+        // The next owner's monitoring commits start from where this one applied; the others' go early, harmlessly.
+        commitUncommitted();
         for (var partition : partitions) {
             applying.remove(partition.partition());
             unpositioned.remove(partition);

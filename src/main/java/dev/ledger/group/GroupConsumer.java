@@ -22,6 +22,7 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.Dependent;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -52,7 +53,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -123,7 +124,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     /** Taken once such entries wait: when the group has applied every partition that far, they may go. Null while none is taken. */
     private AppliedMark mark;
     private volatile boolean running;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private KafkaClientMetrics clientMetrics;
     /** Reads every partition's end offset for {@link AppliedMark}: this consumer's own would warn about those not assigned to it. */
     private Admin admin;
@@ -185,7 +186,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         // A dead instance's partitions wait for its session to expire: keep that short (Kafka's default is 45 s).
         settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
-        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(settings, new ByteBufferDeserializer(), new ByteBufferDeserializer());
         clientMetrics = metrics.clientMetrics(consumer);
         admin = Admin.create(topic.clientConfig(AdminClientConfig.configNames()));
         applying.clear();
@@ -309,7 +310,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         }
     }
 
-    private void hold(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
+    private void hold(ConsumerRecord<ByteBuffer, ByteBuffer> record, RuntimeException cause) {
         var partition = new TopicPartition(record.topic(), record.partition());
         var previous = held.get(partition);
         var backoff = previous == null || previous.offset != record.offset() ? RETRY
@@ -355,7 +356,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     // ---------------------------------------------------------------------------------------------
     // Applying
 
-    private void applyPoll(ConsumerRecords<byte[], byte[]> records) {
+    private void applyPoll(ConsumerRecords<ByteBuffer, ByteBuffer> records) {
         var reads = new ArrayList<Read>(records.count());
         var copies = new ArrayList<Uni<Void>>();
         for (var record : records) {
@@ -523,7 +524,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     /** Skipped as replay mode skips it, and copied to the dead-letter topic. */
-    private Uni<Void> skip(ConsumerRecord<byte[], byte[]> record, InvalidRecordException why) {
+    private Uni<Void> skip(ConsumerRecord<ByteBuffer, ByteBuffer> record, InvalidRecordException why) {
         metrics.skipped(record, why);
         return deadLetters.copy(record, why.reason(), why.getMessage());
     }
@@ -695,7 +696,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      * already, further on in the topic, and they are applied from there; those that are not are
      * published once this instance has caught up.
      */
-    private boolean recent(ConsumerRecord<byte[], byte[]> record) {
+    private boolean recent(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
         return withinRetry(record.timestamp());
     }
 
@@ -749,7 +750,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     /** A polled record and its event, or null when it may not be applied (already counted and copied). */
-    private record Read(ConsumerRecord<byte[], byte[]> record, LedgerEvent event) {
+    private record Read(ConsumerRecord<ByteBuffer, ByteBuffer> record, LedgerEvent event) {
     }
 
     void stop() throws InterruptedException {

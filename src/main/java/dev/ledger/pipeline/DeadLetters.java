@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -35,8 +36,8 @@ public class DeadLetters {
      * added, would pass it: then the copy keeps the headers and leaves the value out, since a copy
      * that can never be written would hold back its partition for good.
      */
-    public Uni<Void> copy(ConsumerRecord<byte[], byte[]> record, InvalidRecordException.Reason reason, String detail) {
-        return send(record, record.value(), reason, detail)
+    public Uni<Void> copy(ConsumerRecord<ByteBuffer, ByteBuffer> record, InvalidRecordException.Reason reason, String detail) {
+        return send(record, bytes(record.value()), reason, detail)
                 .onFailure(DeadLetters::tooLarge).recoverWithUni(() -> send(record, null, reason, detail));
     }
 
@@ -49,17 +50,26 @@ public class DeadLetters {
         return false;
     }
 
-    private Uni<Void> send(ConsumerRecord<byte[], byte[]> record, byte[] value, InvalidRecordException.Reason reason, String detail) {
+    private Uni<Void> send(ConsumerRecord<ByteBuffer, ByteBuffer> record, byte[] value, InvalidRecordException.Reason reason, String detail) {
         var text = String.valueOf(detail);
-        var copy = KafkaRecord.of(record.key(), value)
+        var copy = KafkaRecord.of(bytes(record.key()), value)
                 .withHeader(REASON, reason.tag())
                 .withHeader(DETAIL, (text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text).getBytes(StandardCharsets.UTF_8))
                 .withHeader(SOURCE_TOPIC, record.topic())
                 .withHeader(SOURCE_PARTITION, Integer.toString(record.partition()))
                 .withHeader(SOURCE_OFFSET, Long.toString(record.offset()));
         if (value == null && record.value() != null) {
-            copy = copy.withHeader(VALUE_DROPPED, Integer.toString(record.value().length));
+            copy = copy.withHeader(VALUE_DROPPED, Integer.toString(record.value().remaining()));
         }
         return emitter.sendMessage(copy);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        var bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 }

@@ -9,6 +9,7 @@ import dev.ledger.domain.Payload;
 import dev.ledger.domain.Rejection;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -44,11 +45,14 @@ final class EnvelopeReader {
         this.types = types;
         this.payloadFields = types.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
                 type -> Arrays.stream(type.getValue().payload().getRecordComponents()).map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet())));
+        payloadFields.values().stream().flatMap(Set::stream).filter(ENVELOPE::contains).findAny().ifPresent(name -> {
+            throw new IllegalStateException("payload field " + name + " is named as an envelope field");
+        });
     }
 
-    /** The event, or null when the record is not in the plain shape. */
-    LedgerEvent read(byte[] value) {
-        try (var parser = json.createParser(value)) {
+    /** The event in the buffer's remaining bytes (it has an array), or null when the record is not in the plain shape. */
+    LedgerEvent read(ByteBuffer value) {
+        try (var parser = json.createParser(value.array(), value.arrayOffset() + value.position(), value.remaining())) {
             return parser.nextToken() == JsonToken.START_OBJECT ? envelope(parser) : null;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -56,46 +60,50 @@ final class EnvelopeReader {
     }
 
     private LedgerEvent envelope(JsonParser parser) throws IOException {
-        var envelope = new Fields();
-        if (!envelope.read(parser, ENVELOPE, this::payload) || parser.nextToken() != null) {
+        var fields = new Fields();
+        if (!fields.read(parser, ENVELOPE, this::payload) || parser.nextToken() != null) {
             return null;
         }
-        var timestamp = envelope.text("timestamp") == null ? null : canonicalInstant(envelope.text("timestamp"));
-        int version = envelope.seen("v") ? envelope.version : 1;
-        return envelope.data == null || timestamp == null || version != envelope.data.type().version() ? null
-                : new LedgerEvent(envelope.text("eventId"), envelope.text("accountId"), envelope.text("commandId"), timestamp,
-                        envelope.text("idempotencyKey"), envelope.text("requestHash"), envelope.data);
+        var timestamp = fields.text("timestamp") == null ? null : canonicalInstant(fields.text("timestamp"));
+        int version = fields.seen("v") ? fields.version : 1;
+        return fields.data == null || timestamp == null || version != fields.data.type().version() ? null
+                : new LedgerEvent(fields.text("eventId"), fields.text("accountId"), fields.text("commandId"), timestamp,
+                        fields.text("idempotencyKey"), fields.text("requestHash"), fields.data);
     }
 
-    /** The payload in {@code data}, which the parser has just entered, or null when it is not in the plain shape. */
-    private Payload payload(String type, JsonParser parser) throws IOException {
+    /**
+     * The payload in {@code data}, which the parser has just entered, or null when it is not in the
+     * plain shape. Its fields go into the envelope's {@link Fields}: no payload field is named as an
+     * envelope field, so one set of slots serves both objects.
+     */
+    private Payload payload(Fields fields, JsonParser parser) throws IOException {
+        var type = fields.text("type");
         var eventType = type == null ? null : types.get(type);
         var known = eventType == null ? null : payloadFields.get(type);
-        var data = new Fields();
-        if (known == null || !data.read(parser, known, (nestedType, nested) -> null)
-                || known.contains("amount") && !data.seen("amount")) {
+        if (known == null || !fields.read(parser, known, (nested, nestedParser) -> null)
+                || known.contains("amount") && !fields.seen("amount")) {
             return null;
         }
         return switch (eventType) {
-            case ACCOUNT_OPEN_REQUESTED -> new Payload.AccountOpenRequested(data.text("owner"), data.text("currency"));
-            case DEPOSIT_REQUESTED -> new Payload.DepositRequested(data.amount, data.text("reference"));
-            case WITHDRAWAL_REQUESTED -> new Payload.WithdrawalRequested(data.amount, data.text("reference"));
-            case TRANSFER_REQUESTED -> new Payload.TransferRequested(data.text("transferId"), data.text("to"), data.amount,
-                    data.text("reference"));
-            case TRANSFER_CREDIT_REQUESTED -> new Payload.TransferCreditRequested(data.text("transferId"), data.text("from"),
-                    data.amount, data.text("currency"), data.text("reference"));
-            case TRANSFER_REFUND_REQUESTED -> data.text("reason") == null ? null
-                    : new Payload.TransferRefundRequested(data.text("transferId"), data.text("to"), data.amount,
-                            data.text("currency"), Rejection.valueOf(data.text("reason")));
+            case ACCOUNT_OPEN_REQUESTED -> new Payload.AccountOpenRequested(fields.text("owner"), fields.text("currency"));
+            case DEPOSIT_REQUESTED -> new Payload.DepositRequested(fields.amount, fields.text("reference"));
+            case WITHDRAWAL_REQUESTED -> new Payload.WithdrawalRequested(fields.amount, fields.text("reference"));
+            case TRANSFER_REQUESTED -> new Payload.TransferRequested(fields.text("transferId"), fields.text("to"), fields.amount,
+                    fields.text("reference"));
+            case TRANSFER_CREDIT_REQUESTED -> new Payload.TransferCreditRequested(fields.text("transferId"), fields.text("from"),
+                    fields.amount, fields.text("currency"), fields.text("reference"));
+            case TRANSFER_REFUND_REQUESTED -> fields.text("reason") == null ? null
+                    : new Payload.TransferRefundRequested(fields.text("transferId"), fields.text("to"), fields.amount,
+                            fields.text("currency"), Rejection.valueOf(fields.text("reason")));
         };
     }
 
     @FunctionalInterface
     private interface DataReader {
-        Payload read(String type, JsonParser parser) throws IOException;
+        Payload read(Fields fields, JsonParser parser) throws IOException;
     }
 
-    /** One JSON object's fields of interest, each read once: text by name, the amount, the payload in data. */
+    /** The envelope's and its payload's fields of interest, each read once: text by name, the amount, the payload in data. */
     private static final class Fields {
 
         private static final List<String> NAMES = List.of("eventId", "type", "accountId", "commandId", "timestamp",
@@ -140,7 +148,7 @@ final class EnvelopeReader {
         }
 
         private boolean readData(JsonParser parser, DataReader dataReader) throws IOException {
-            data = dataReader.read(text("type"), parser);
+            data = dataReader.read(this, parser);
             return data != null;
         }
 

@@ -16,6 +16,7 @@ import dev.ledger.domain.Payload;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
@@ -64,18 +65,27 @@ public final class EventCodec {
 
     /** @throws InvalidRecordException for anything that is not a complete, valid event of a known type */
     public LedgerEvent decode(byte[] value) {
-        var event = value == null ? null : fastPath.read(value);
-        return event != null ? event : decodeThoroughly(value);
+        return decode(value == null ? null : ByteBuffer.wrap(value));
     }
 
-    /** Decodes with data binding: the reference for every record, and the one way that says why a record is broken. */
-    LedgerEvent decodeThoroughly(byte[] value) {
+    /** {@link #decode(byte[])} of the buffer's remaining bytes, read in place when it has an array. */
+    public LedgerEvent decode(ByteBuffer value) {
         if (value == null) {
             throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "the record has no value");
         }
+        var bytes = value.hasArray() ? value : ByteBuffer.allocate(value.remaining()).put(value.duplicate()).flip();
+        var event = fastPath.read(bytes);
+        return event != null ? event : decodeThoroughly(bytes);
+    }
+
+    /**
+     * Decodes with data binding: the reference for every record, and the one way that says why a
+     * record is broken. {@code value} has an array.
+     */
+    LedgerEvent decodeThoroughly(ByteBuffer value) {
         Envelope envelope;
         try {
-            envelope = mapper.readValue(value, Envelope.class);
+            envelope = mapper.readValue(value.array(), value.arrayOffset() + value.position(), value.remaining(), Envelope.class);
         } catch (IOException | RuntimeException e) {
             throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, e.getMessage());
         }

@@ -16,6 +16,7 @@ import dev.ledger.pipeline.StalledPartitions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.context.Context;
 import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -97,7 +98,7 @@ public class ReplayConsumer {
     private final Object afterBatch = new Object();
     private Thread fetching;
     private List<Applier> appliers = List.of();
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private KafkaClientMetrics clientMetrics;
     private FollowUpOwnership ownership;
     private PendingFollowUps pending;
@@ -136,7 +137,7 @@ public class ReplayConsumer {
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(settings, new ByteBufferDeserializer(), new ByteBufferDeserializer());
         clientMetrics = metrics.clientMetrics(consumer);
         var partitions = IntStream.range(0, partitionCount).mapToObj(p -> new TopicPartition(config.topic(), p)).toList();
         consumer.assign(partitions);
@@ -238,7 +239,7 @@ public class ReplayConsumer {
         return parts;
     }
 
-    private Read read(ConsumerRecord<byte[], byte[]> record) {
+    private Read read(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
         try {
             return new Read(record, pipeline.read(record.key(), record.value()), null);
         } catch (InvalidRecordException e) {
@@ -466,7 +467,7 @@ public class ReplayConsumer {
     }
 
     /** A polled record and its event, or why it may not be applied. */
-    private record Read(ConsumerRecord<byte[], byte[]> record, LedgerEvent event, InvalidRecordException invalid) {
+    private record Read(ConsumerRecord<ByteBuffer, ByteBuffer> record, LedgerEvent event, InvalidRecordException invalid) {
     }
 
     /** Only a stall needs the record's partition as an object: not made for every record applied. */

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /** Copies records group mode skips to the dead-letter topic, saying why and where they came from. */
@@ -37,7 +38,7 @@ public class DeadLetters {
      * that can never be written would hold back its partition for good.
      */
     public Uni<Void> copy(ConsumerRecord<ByteBuffer, ByteBuffer> record, InvalidRecordException.Reason reason, String detail) {
-        return send(record, bytes(record.value()), reason, detail)
+        return send(record, Utils.toNullableArray(record.value()), reason, detail)
                 .onFailure(DeadLetters::tooLarge).recoverWithUni(() -> send(record, null, reason, detail));
     }
 
@@ -52,7 +53,7 @@ public class DeadLetters {
 
     private Uni<Void> send(ConsumerRecord<ByteBuffer, ByteBuffer> record, byte[] value, InvalidRecordException.Reason reason, String detail) {
         var text = String.valueOf(detail);
-        var copy = KafkaRecord.of(bytes(record.key()), value)
+        var copy = KafkaRecord.of(Utils.toNullableArray(record.key()), value)
                 .withHeader(REASON, reason.tag())
                 .withHeader(DETAIL, (text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text).getBytes(StandardCharsets.UTF_8))
                 .withHeader(SOURCE_TOPIC, record.topic())
@@ -62,14 +63,5 @@ public class DeadLetters {
             copy = copy.withHeader(VALUE_DROPPED, Integer.toString(record.value().remaining()));
         }
         return emitter.sendMessage(copy);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        var bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The topic's wire format: a JSON envelope whose {@code type} names the payload in {@code data},
@@ -73,7 +74,7 @@ public final class EventCodec {
         if (value == null) {
             throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "the record has no value");
         }
-        var bytes = value.hasArray() ? value : ByteBuffer.allocate(value.remaining()).put(value.duplicate()).flip();
+        var bytes = value.hasArray() ? value : ByteBuffer.wrap(Utils.toArray(value));
         var event = fastPath.read(bytes);
         return event != null ? event : decodeThoroughly(bytes);
     }

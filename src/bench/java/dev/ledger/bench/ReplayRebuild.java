@@ -11,6 +11,10 @@ import java.util.Map;
  */
 final class ReplayRebuild {
 
+    /** What the replay consumer logs before it restores a snapshot or reads the topic, and once it has caught up. */
+    private static final String READING = "Replaying ";
+    private static final String CAUGHT_UP = "Replay caught up";
+
     private ReplayRebuild() {
     }
 
@@ -43,10 +47,12 @@ final class ReplayRebuild {
                     consumerPerformance.fetchPerSecond());
             double ready;
             double cpu;
+            double rebuildLogged;
             Restore restore;
             try (var service = Service.start(setup, "replay-" + size, replay(topic, size), setup.serviceJvm())) {
                 ready = service.awaitReady(Duration.ofMinutes(30));
                 cpu = service.cpuSeconds();
+                rebuildLogged = service.loggedSeconds(READING, CAUGHT_UP);
                 restore = restore(setup, topic, size, service);
             }
             double rate = written.events() / ready;
@@ -71,6 +77,13 @@ final class ReplayRebuild {
                             restore.bytes(), (double) restore.bytes() / restore.accounts(), restore.sameDigest() ? "equal" : "DIFFERENT"),
                     Figure.format("full rebuild %s; both less the empty-topic start", Figure.seconds(ready)), restoreRatio,
                     "<= 0.1, same digest", restoreRatio <= 0.1 && restore.sameDigest()));
+            // The same two phases as each instance logs them: start-up left out exactly, where the
+            // empty-topic start subtracted above varies from run to run as much as a phase does.
+            figures.add(Figure.info(Figure.format("Replay %,d: rebuild and restore as each instance logs them", written.events()),
+                    Figure.format("rebuild %s, %s (%.2f of the fetch rate); restore %s (%.2f of the rebuild)",
+                            Figure.seconds(rebuildLogged), Figure.rate(written.events() / rebuildLogged),
+                            written.events() / rebuildLogged / raw, Figure.seconds(restore.logged()), restore.logged() / rebuildLogged),
+                    Figure.format("'%s' to '%s'", READING, CAUGHT_UP)));
             figures.add(Figure.info(Figure.format("Replay %,d: heap after full GC, restored instance", written.events()),
                     Figure.format("%,d MB (%.0f bytes/event less than rebuilt)", restore.heapRestored() >> 20,
                             (double) (restore.heapRebuilt() - restore.heapRestored()) / written.events()),
@@ -80,7 +93,7 @@ final class ReplayRebuild {
     }
 
     /** What a second instance did, restoring the snapshot the first wrote once caught up. */
-    record Restore(double ready, long bytes, long accounts, boolean sameDigest, long heapRebuilt, long heapRestored) {
+    record Restore(double ready, double logged, long bytes, long accounts, boolean sameDigest, long heapRebuilt, long heapRestored) {
     }
 
     /**
@@ -100,6 +113,7 @@ final class ReplayRebuild {
         }
         try (var restoring = Service.start(setup, "replay-restore-" + size, replay(topic, size), setup.serviceJvm())) {
             double ready = restoring.awaitReady(Duration.ofMinutes(30));
+            double logged = restoring.loggedSeconds(READING, CAUGHT_UP);
             var restored = restoring.get("/admin/snapshot");
             if (!restored.contains("\"source\":\"restored\"")) {
                 throw new IllegalStateException("The second instance restored no snapshot: " + restored);
@@ -107,7 +121,7 @@ final class ReplayRebuild {
             boolean sameDigest = digest(restoring.get("/admin/digest")).equals(digest(rebuilt.get("/admin/digest")));
             Bench.log("Restore of %,d events: ready after %.2f s; snapshot %s", size, ready, restored);
             // The same state both ways: what the heap holds differently is the restored command results' compact form.
-            return new Restore(ready, number(restored, "bytes"), number(restored, "accounts"), sameDigest, rebuilt.heapUsedAfterFullGc(),
+            return new Restore(ready, logged, number(restored, "bytes"), number(restored, "accounts"), sameDigest, rebuilt.heapUsedAfterFullGc(),
                     restoring.heapUsedAfterFullGc());
         }
     }

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,9 @@ final class Service implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** G1 and Parallel report kilobytes, ZGC megabytes. */
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KM])");
+    /** Each log line begins with its time, in Quarkus' default console format. */
+    private static final String LOG_TIME = "yyyy-MM-dd HH:mm:ss,SSS";
+    private static final DateTimeFormatter LOG_TIME_FORMAT = DateTimeFormatter.ofPattern(LOG_TIME);
 
     private final Process process;
     private final long startedNanos;
@@ -103,6 +108,36 @@ final class Service implements AutoCloseable {
             sleep(50);
         }
         throw new IllegalStateException("The service was not ready within " + timeout + "; see " + log);
+    }
+
+    /**
+     * Seconds between the instance's first log lines containing {@code from} and {@code to}, by their
+     * timestamps: a phase timed by the instance itself, which leaves its start-up out exactly. Waits
+     * up to 10 s for the lines, which may reach the file just after the instance reported ready.
+     */
+    double loggedSeconds(String from, String to) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                var lines = Files.readAllLines(log);
+                var begun = firstTime(lines, from);
+                var ended = firstTime(lines, to);
+                if (begun != null && ended != null) {
+                    return Duration.between(begun, ended).toNanos() / 1e9;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("No log lines with '" + from + "' and '" + to + "' in " + log);
+            }
+            sleep(100);
+        }
+    }
+
+    private static LocalDateTime firstTime(List<String> lines, String marker) {
+        return lines.stream().filter(line -> line.contains(marker)).findFirst()
+                .map(line -> LocalDateTime.parse(line.substring(0, LOG_TIME.length()), LOG_TIME_FORMAT)).orElse(null);
     }
 
     /** The body of a GET, or an empty string when the instance does not answer. */

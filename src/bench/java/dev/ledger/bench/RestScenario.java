@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Scenario 4: mutation latency at fixed request rates on one instance, in each mode, next to the same
@@ -16,7 +17,15 @@ import java.util.Map;
  */
 final class RestScenario {
 
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    /**
+     * Warming up ends once the instance's JIT compilers used less than this share of a core over
+     * a slice. After a fixed 10 s at 200/s they still used 41 % of a core, and 38 % of the
+     * instance's CPU per mutation at 200/s (BENCHMARKS.md): the figures were those of a JVM compiling.
+     */
+    private static final double SETTLED_COMPILER_SHARE = 0.05;
+    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
+    private static final Duration SHORTEST_WARM_UP = Duration.ofSeconds(10);
+    private static final Duration LONGEST_WARM_UP = Duration.ofMinutes(3);
     private static final RestLoad.Call TRIVIAL = new RestLoad.Call(HttpMethod.GET, "/q/health/live", null);
     private static final double SWEEP_P99_MILLIS = 50;
 
@@ -51,12 +60,19 @@ final class RestScenario {
                     awaitApplied(service);
                 }
                 long seed = 1;
-                load.run(RestLoad.mutations(accounts, seed++), rates.get(0), WARM_UP);
+                int highest = rates.stream().max(Integer::compare).orElseThrow();
+                figures.add(warmUp(service, load, RestLoad.mutations(accounts, seed++), mode, highest));
                 for (int rate : rates) {
+                    var before = CpuTimes.of(service);
                     var mutations = load.run(RestLoad.mutations(accounts, seed++), rate, duration);
+                    var after = CpuTimes.of(service);
                     var trivial = load.run(() -> TRIVIAL, rate, duration);
                     log(mode, rate, mutations, trivial);
+                    var instance = after.instancePerMutation(before, mutations.sent());
+                    var others = after.othersPerMutation(before, mutations.sent());
+                    Bench.log("REST %s at %,d/s: CPU per mutation: %s; %s", mode, rate, instance, others);
                     figures.addAll(figures(mode, rate, mutations, trivial));
+                    figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: CPU per mutation", mode, rate), instance, others));
                 }
                 if (!sweep.isEmpty()) {
                     int mutationsUnder = highestUnder(load, sweep, sweepDuration, () -> RestLoad.mutations(accounts, 99));
@@ -70,9 +86,34 @@ final class RestScenario {
         return figures;
     }
 
+    /**
+     * Mutations at {@code rate} in slices until the instance's JIT compilers have settled (or
+     * for the longest warm-up where {@code /proc} does not say), the figures measured after it being
+     * those of the service rather than of its compilation.
+     */
+    private static Figure warmUp(Service service, RestLoad load, Supplier<RestLoad.Call> mutations, String mode, int rate) {
+        long start = System.nanoTime();
+        double share;
+        long elapsed;
+        do {
+            var before = CpuTimes.of(service);
+            long sliceStart = System.nanoTime();
+            load.run(mutations, rate, WARM_UP_SLICE);
+            share = CpuTimes.of(service).compilerShare(before, Duration.ofNanos(System.nanoTime() - sliceStart));
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < LONGEST_WARM_UP.toNanos() && (elapsed < SHORTEST_WARM_UP.toNanos() || !(share < SETTLED_COMPILER_SHARE)));
+        double seconds = elapsed / 1e9;
+        Bench.log("REST %s: warmed up for %.0f s at %,d/s; its JIT compilers used %.0f %% of a core in the last %d s", mode, seconds, rate,
+                share * 100, WARM_UP_SLICE.toSeconds());
+        return Figure.info(Figure.format("REST %s: warm-up before measuring", mode),
+                Figure.format("%.0f s of mutations at %,d/s; JIT compilers at the end %.0f %% of a core", seconds, rate, share * 100),
+                Figure.format("until under %.0f %% for %d s (%d to %d s)", SETTLED_COMPILER_SHARE * 100, WARM_UP_SLICE.toSeconds(),
+                        SHORTEST_WARM_UP.toSeconds(), LONGEST_WARM_UP.toSeconds()));
+    }
+
     /** The highest of {@code rates} at which p99 stayed under 50 ms with every request answered; 0 if none. */
     private static int highestUnder(RestLoad load, List<Integer> rates, Duration duration,
-                                    java.util.function.Supplier<java.util.function.Supplier<RestLoad.Call>> calls) {
+                                    Supplier<Supplier<RestLoad.Call>> calls) {
         int highest = 0;
         for (int rate : rates) {
             var result = load.run(calls.get(), rate, duration);

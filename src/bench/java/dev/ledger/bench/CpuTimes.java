@@ -53,7 +53,12 @@ record CpuTimes(double service, double compiler, double bench, double postgres) 
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             long ticks = 0;
             for (var task : tasks.toList()) {
-                var stat = Files.readString(task.resolve("stat"));
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // a thread that ended since the listing: not a compiler, which lives as long as the JVM
+                }
                 int nameEnd = stat.lastIndexOf(')');
                 var name = stat.substring(stat.indexOf('(') + 1, nameEnd);
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {

@@ -57,7 +57,7 @@ record CpuTimes(double service, double compiler, double bench, double postgres) 
                 try {
                     stat = Files.readString(task.resolve("stat"));
                 } catch (IOException e) {
-                    continue; // a thread that ended since the listing: not a compiler, which lives as long as the JVM
+                    continue; // ended since the listing, its time gone with it
                 }
                 int nameEnd = stat.lastIndexOf(')');
                 var name = stat.substring(stat.indexOf('(') + 1, nameEnd);

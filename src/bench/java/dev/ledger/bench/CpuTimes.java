@@ -1,9 +1,7 @@
 package dev.ledger.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,11 +17,9 @@ import java.util.Optional;
  */
 record CpuTimes(double service, double compiler, double bench, double postgres) {
 
-    /** Linux reports thread CPU in clock ticks of 1/100 s (USER_HZ) on every architecture. */
-    private static final double TICKS_PER_SECOND = 100;
-
     static CpuTimes of(Service service) {
-        return new CpuTimes(service.cpuSeconds(), compilerSeconds(service.pid()),
+        // The JVM names them "C1 CompilerThread0", "C2 CompilerThread0", ...
+        return new CpuTimes(service.cpuSeconds(), service.threadCpuSeconds(name -> name.matches("C[12] CompilerThre.*")),
                 ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9, postgresSeconds());
     }
 
@@ -46,31 +42,6 @@ record CpuTimes(double service, double compiler, double bench, double postgres) 
 
     private static double millisEach(double seconds, long mutations) {
         return seconds * 1000 / mutations;
-    }
-
-    /** The instance's C1 and C2 compiler threads, by the names the JVM gives them ("C2 CompilerThread0", cut to 15 characters). */
-    private static double compilerSeconds(long pid) {
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            long ticks = 0;
-            for (var task : tasks.toList()) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // ended since the listing, its time gone with it
-                }
-                int nameEnd = stat.lastIndexOf(')');
-                var name = stat.substring(stat.indexOf('(') + 1, nameEnd);
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    // After the name: state, then 10 fields, then utime and stime.
-                    var fields = stat.substring(nameEnd + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                }
-            }
-            return ticks / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 
     /** Every process named postgres: the server and its backends, those alive now (a backend gone since takes its time with it). */

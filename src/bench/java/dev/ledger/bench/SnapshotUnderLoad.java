@@ -1,9 +1,5 @@
 package dev.ledger.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
@@ -96,8 +93,8 @@ final class SnapshotUnderLoad {
             while (System.nanoTime() < deadline && failed.get() == null) {
                 long now = System.nanoTime();
                 applied.set((long) applied(service.get("/q/metrics")));
-                var threads = threadCpu(service.pid());
-                samples.add(new Sample(now, applied.get(), sent.get(), threads[0], threads[1], service.cpuSeconds()));
+                samples.add(new Sample(now, applied.get(), sent.get(), threadCpu(service, APPLYING_THREAD.asMatchPredicate()),
+                        threadCpu(service, "ledger-snapshot"::equals), service.cpuSeconds()));
                 if (written < 0) {
                     snapshot = service.get("/admin/snapshot");
                     if (snapshot.contains("\"source\":\"written\"")) {
@@ -193,35 +190,10 @@ final class SnapshotUnderLoad {
         return at(samples, to, value) - at(samples, from, value);
     }
 
-    /**
-     * CPU seconds so far of the instance's applying threads ({@code ledger-replay}, {@code ledger-replay-<n>}) and of
-     * its snapshot thread, from Linux's {@code /proc/<pid>/task/<tid>/stat} (thread names as the JVM gives them, cut at
-     * 15 characters; times in clock ticks of 10 ms); zeros where there is no such file.
-     */
-    private static double[] threadCpu(long pid) {
-        var cpu = new double[2];
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (var task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue;
-                }
-                var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                // After the name: state, then fields 4 to 13, then utime and stime (fields 14 and 15).
-                var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-                if (APPLYING_THREAD.matcher(name).matches()) {
-                    cpu[0] += seconds;
-                } else if (name.equals("ledger-snapshot")) {
-                    cpu[1] += seconds;
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            return cpu;
-        }
-        return cpu;
+    /** CPU seconds so far of the instance's threads so named; zero where {@code /proc} does not say. */
+    private static double threadCpu(Service service, Predicate<String> named) {
+        double seconds = service.threadCpuSeconds(named);
+        return Double.isNaN(seconds) ? 0 : seconds;
     }
 
     private static double rate(List<Sample> samples, long from, long to) {

@@ -66,6 +66,21 @@ class ModeConfigSourceFactoryTest {
     }
 
     @Test
+    void groupModesProducerLingersLongerThanReplayModes() {
+        assertThat(value(configWith(Map.of("ledger.mode", "group", "quarkus.datasource.reactive.url", REACTIVE_URL)),
+                ModeConfigSourceFactory.LINGER)).isEqualTo("5");
+        assertThat(value(configWith(Map.of()), ModeConfigSourceFactory.LINGER)).isEqualTo("1");
+    }
+
+    @Test
+    void aConfiguredLingerWinsInEitherMode() {
+        assertThat(value(configWith(Map.of("ledger.mode", "group", ModeConfigSourceFactory.LINGER, "0")),
+                ModeConfigSourceFactory.LINGER)).isEqualTo("0");
+        assertThat(value(configWith(Map.of("ledger.mode", "replay", ModeConfigSourceFactory.LINGER, "20")),
+                ModeConfigSourceFactory.LINGER)).isEqualTo("20");
+    }
+
+    @Test
     void theJdbcUrlKeepsParametersAndTakesCredentialsAsParameters() {
         assertThat(ModeConfigSourceFactory.jdbcUrlOf("postgres://db/ledger?sslmode=require"))
                 .isEqualTo("jdbc:postgresql://db/ledger?sslmode=require");

@@ -41,7 +41,7 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
      * a quarter off the CPU per mutation in both rates of the bench's REST scenario and a quarter off
      * its p99 at 1,000/s, for 3 ms more at the median at 200/s. Replay mode applies in memory, where
      * the same wait only added to every mutation (p50 3.3 to 7.5 ms at 200/s, p99 no better):
-     * 1 ms (BENCHMARKS.md, 2026-11-30 13:49 to 14:14 UTC).
+     * 1 ms (BENCHMARKS.md, the results of stop 24).
      */
     public static final String LINGER = "mp.messaging.outgoing.ledger-events.linger.ms";
 

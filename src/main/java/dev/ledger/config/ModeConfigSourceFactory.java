@@ -38,8 +38,8 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
     /**
      * How long the producer of mutations and follow-ups waits to fill a batch. Group mode waits 5 ms:
      * fewer, larger produce requests and fetches make fewer, larger applying transactions, which took
-     * a quarter off the CPU per mutation in both rates of the bench's REST scenario and a quarter off
-     * its p99 at 1,000/s, for 3 ms more at the median at 200/s. Replay mode applies in memory, where
+     * a quarter off the CPU per mutation at 200/s in the bench's REST scenario, a sixth at 1,000/s,
+     * and a quarter off its p99 at 1,000/s, for 3 ms more at the median at 200/s. Replay mode applies in memory, where
      * the same wait only added to every mutation (p50 3.3 to 7.5 ms at 200/s, p99 no better):
      * 1 ms (BENCHMARKS.md, the results of stop 24).
      */

@@ -49,6 +49,15 @@ public interface LedgerConfig {
     @WithDefault("P7D")
     Duration idempotencyRetention();
 
+    /**
+     * {@code LEDGER_PRODUCER_BATCHING_RATE}: events a second, published by this instance, from which
+     * the producer is left to linger ({@code linger.ms}) and batch them; below it each event is sent
+     * at once (see {@code dev.ledger.pipeline.LingerBypass}). {@code 0}: always linger.
+     */
+    @WithDefault("400")
+    @Min(0)
+    int producerBatchingRate();
+
     /** {@code LEDGER_SNAPSHOT_TOPIC}: where replay instances publish and find snapshots of their state. */
     @WithDefault("ledger-snapshots")
     String snapshotTopic();

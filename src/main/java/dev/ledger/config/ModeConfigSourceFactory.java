@@ -36,12 +36,13 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
     private static final int DEFAULTS_ORDINAL = 200;
 
     /**
-     * How long the producer of mutations and follow-ups waits to fill a batch. Group mode waits 5 ms:
-     * fewer, larger produce requests and fetches make fewer, larger applying transactions, which took
-     * a quarter off the CPU per mutation at 200/s in the bench's REST scenario, a sixth at 1,000/s,
-     * and a quarter off its p99 at 1,000/s, for 3 ms more at the median at 200/s. Replay mode applies in memory, where
-     * the same wait only added to every mutation (p50 3.3 to 7.5 ms at 200/s, p99 no better):
-     * 1 ms (BENCHMARKS.md, the results of stop 24).
+     * How long the producer of mutations and follow-ups waits to fill a batch under load; under light
+     * load each event is sent at once ({@code dev.ledger.pipeline.LingerBypass}). Group mode waits
+     * 5 ms: fewer, larger produce requests and fetches make fewer, larger applying transactions,
+     * which took about 40 % off the CPU of a mutation at 1,000/s in the bench's REST scenario, and
+     * brought its p99 there from 36 to 47 ms down to 25. Replay mode applies in memory with CPU to
+     * spare at that rate, where the same wait only added to every mutation (p99 at 1,000/s 19.6
+     * against 9.3 ms): 1 ms (BENCHMARKS.md, the results of stops 24 and 25).
      */
     public static final String LINGER = "mp.messaging.outgoing.ledger-events.linger.ms";
 

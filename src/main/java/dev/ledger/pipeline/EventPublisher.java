@@ -34,12 +34,14 @@ public class EventPublisher {
 
     private final MutinyEmitter<byte[]> emitter;
     private final EventCodec codec;
+    private final LingerBypass lingerBypass;
 
     /** Room for the follow-ups in flight on top of the requests of the REST API. */
     public EventPublisher(@Channel("ledger-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
-                   MutinyEmitter<byte[]> emitter, EventCodec codec) {
+                   MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass) {
         this.emitter = emitter;
         this.codec = codec;
+        this.lingerBypass = lingerBypass;
     }
 
     /**
@@ -57,7 +59,7 @@ public class EventPublisher {
      */
     public Uni<Void> publish(LedgerEvent event, Context parent) {
         var record = KafkaRecord.of(event.accountId(), codec.encode(event)).addMetadata(TracingMetadata.withCurrent(parent));
-        return emitter.sendMessage(record)
+        return lingerBypass.send(emitter.sendMessage(record))
                 // SmallRye signals every refusal with an IllegalStateException: its buffer full
                 // (SRMSG00034, Kafka not keeping up), or the channel down.
                 .onFailure(IllegalStateException.class).transform(PublishRefusedException::new);

@@ -28,6 +28,7 @@ import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.LedgerQueries;
+import dev.ledger.pipeline.LingerBypass;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -112,6 +113,8 @@ class GroupConsumerTest {
     @Inject
     @Channel("ledger-unreachable")
     MutinyEmitter<byte[]> unreachableBroker;
+    @Inject
+    LingerBypass lingerBypass;
 
     @BeforeEach
     void findTheRunningConsumer() {
@@ -303,7 +306,7 @@ class GroupConsumerTest {
         var from = openWith(100, "EUR");
         var to = openWith(0, "EUR");
         running.stop();
-        var unreachable = new EventPublisher(unreachableBroker, codec);
+        var unreachable = new EventPublisher(unreachableBroker, codec, lingerBypass);
         var failedToPublish = new CopyOnWriteArrayList<LedgerEvent>();
         var watchedInFlight = new FollowUpsInFlight() {
             @Override

@@ -43,7 +43,7 @@ public final class FullEmitter {
 
     /** A publisher whose every record meets a full buffer. */
     public static EventPublisher publisher() {
-        return new EventPublisher(create(), new EventCodec()) {
+        return new EventPublisher(create(), new EventCodec(), new LingerBypass(null, 0)) {
         };
     }
 

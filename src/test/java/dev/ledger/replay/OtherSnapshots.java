@@ -57,6 +57,11 @@ record OtherSnapshots(LedgerConfig config, String snapshotTopic) implements Ledg
     }
 
     @Override
+    public int producerBatchingRate() {
+        return config.producerBatchingRate();
+    }
+
+    @Override
     public Replay replay() {
         return config.replay();
     }

@@ -1,0 +1,83 @@
+package dev.ledger.pipeline;
+
+import dev.ledger.config.LedgerConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends an event at once when this instance publishes few, instead of leaving it to the producer's
+ * linger. The producer waits {@code linger.ms} (5 ms in group mode, see
+ * {@code ModeConfigSourceFactory.LINGER}) to fill each produce request with the records of several
+ * partitions: under load that makes fewer, larger produce requests, fetches and applying
+ * transactions; under light load there is nothing to batch, and the wait only adds to every
+ * request (group mode's p99 at 200/s: 23 ms with the wait, 12 without). Kafka's producer cannot
+ * change its linger while it runs, so below {@code LEDGER_PRODUCER_BATCHING_RATE} events a second
+ * this asks it to flush right behind each event, on its sending thread (BENCHMARKS.md, the results
+ * of stop 25).
+ */
+@ApplicationScoped
+public class LingerBypass {
+
+    private static final Logger LOG = Logger.getLogger(LingerBypass.class);
+    private static final String CHANNEL = "ledger-events";
+    /** How long an event counts in the rate: its weight falls by e every 100 ms, so a sustained rate counts, a lone burst hardly. */
+    private static final double FADE_NANOS = Duration.ofMillis(100).toNanos();
+
+    private final KafkaClientService clients;
+    /** The events a rate just at the batching rate leaves counted, see {@link #recent}. */
+    private final double batchingCount;
+    /** Events published, each counting less the longer ago: the rate times {@link #FADE_NANOS}. */
+    private double recent;
+    private long at;
+    private volatile KafkaProducer<?, ?> producer;
+
+    @Inject
+    LingerBypass(KafkaClientService clients, LedgerConfig config) {
+        this(clients, config.producerBatchingRate());
+    }
+
+    /** @param batchingRate events a second from which the producer lingers; 0: always */
+    LingerBypass(KafkaClientService clients, int batchingRate) {
+        this.clients = clients;
+        this.batchingCount = batchingRate * FADE_NANOS / Duration.ofSeconds(1).toNanos();
+    }
+
+    /**
+     * Subscribes to {@code send}, which hands an event to the producer's sending thread, and, under
+     * light load, queues a flush right behind it there: the producer sends what it holds without
+     * waiting out its linger. Completes as {@code send} does.
+     */
+    Uni<Void> send(Uni<Void> send) {
+        return Uni.createFrom().emitter(sent -> {
+            var subscription = send.subscribe().with(sent::complete, sent::fail);
+            sent.onTermination(subscription::cancel);
+            if (quietAt(System.nanoTime())) {
+                flush();
+            }
+        });
+    }
+
+    /** Counts one event published at {@code nanoTime}: whether the rate, with it, is below the batching rate. */
+    synchronized boolean quietAt(long nanoTime) {
+        // A caller that read the clock before another got here counts as of the other's time.
+        recent = (recent == 0 ? 0 : recent * Math.exp(Math.min(0, at - nanoTime) / FADE_NANOS)) + 1;
+        at = nanoTime;
+        return recent < batchingCount;
+    }
+
+    /** A flush that fails (the producer closing) leaves the event to the linger: its own send reports how it went. */
+    private void flush() {
+        var channel = producer;
+        if (channel == null) {
+            channel = producer = clients.getProducer(CHANNEL);
+        }
+        if (channel != null) {
+            channel.flush().subscribe().with(done -> { }, failure -> LOG.debugf("Flushing the producer failed: %s", failure));
+        }
+    }
+}

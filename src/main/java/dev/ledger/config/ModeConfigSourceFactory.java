@@ -39,10 +39,11 @@ public class ModeConfigSourceFactory implements ConfigSourceFactory {
      * How long the producer of mutations and follow-ups waits to fill a batch under load; under light
      * load each event is sent at once ({@code dev.ledger.pipeline.LingerBypass}). Group mode waits
      * 5 ms: fewer, larger produce requests and fetches make fewer, larger applying transactions,
-     * which took about 40 % off the CPU of a mutation at 1,000/s in the bench's REST scenario, and
-     * brought its p99 there from 36 to 47 ms down to 25. Replay mode applies in memory with CPU to
-     * spare at that rate, where the same wait only added to every mutation (p99 at 1,000/s 19.6
-     * against 9.3 ms): 1 ms (BENCHMARKS.md, the results of stops 24 and 25).
+     * which took 40 % off the CPU of a mutation at 1,000/s in the bench's REST scenario (1.1 against
+     * 1.8 ms in all), and its p99 there to 22 to 26 ms, against 36 to 114 with 0 to 2 ms. Replay mode
+     * applies in memory with CPU to spare at that rate, where the same wait only added to every
+     * mutation (p99 at 1,000/s 19.6 against 9.3 ms): 1 ms (BENCHMARKS.md, the results of stops 24
+     * and 25).
      */
     public static final String LINGER = "mp.messaging.outgoing.ledger-events.linger.ms";
 

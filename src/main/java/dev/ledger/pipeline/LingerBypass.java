@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * {@code ModeConfigSourceFactory.LINGER}) to fill each produce request with the records of several
  * partitions: under load that makes fewer, larger produce requests, fetches and applying
  * transactions; under light load there is nothing to batch, and the wait only adds to every
- * request (group mode's p99 at 200/s: 23 to 24 ms with the wait, 10 to 12 with this bypass).
+ * request (group mode's p99 at 200/s: 23 to 24 ms with the wait, 9 to 12 with this bypass).
  * Kafka's producer cannot change its linger while it runs, so below
  * {@code LEDGER_PRODUCER_BATCHING_RATE} events a second this asks it to flush right behind each
  * event, on its sending thread (BENCHMARKS.md, the results of stop 25).

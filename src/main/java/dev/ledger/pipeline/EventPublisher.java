@@ -32,12 +32,15 @@ public class EventPublisher {
      */
     public static final int FOLLOW_UPS_IN_FLIGHT = 4096;
 
+    /** The outgoing channel of mutations and follow-ups, whose producer {@link LingerBypass} flushes. */
+    static final String CHANNEL = "ledger-events";
+
     private final MutinyEmitter<byte[]> emitter;
     private final EventCodec codec;
     private final LingerBypass lingerBypass;
 
     /** Room for the follow-ups in flight on top of the requests of the REST API. */
-    public EventPublisher(@Channel("ledger-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
+    public EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
                    MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass) {
         this.emitter = emitter;
         this.codec = codec;

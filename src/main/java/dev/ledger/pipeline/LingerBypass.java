@@ -24,7 +24,6 @@ import org.jboss.logging.Logger;
 public class LingerBypass {
 
     private static final Logger LOG = Logger.getLogger(LingerBypass.class);
-    private static final String CHANNEL = "ledger-events";
     /** How long an event counts in the rate: its weight falls by e every 100 ms, so a sustained rate counts, a lone burst hardly. */
     private static final double FADE_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -78,7 +77,7 @@ public class LingerBypass {
         try {
             var channel = producer;
             if (channel == null) {
-                channel = producer = clients.getProducer(CHANNEL);
+                channel = producer = clients.getProducer(EventPublisher.CHANNEL);
             }
             if (channel != null) {
                 channel.flush().subscribe().with(done -> { }, failure -> LOG.debugf("Flushing the producer failed: %s", failure));

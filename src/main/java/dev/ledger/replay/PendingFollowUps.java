@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 /**
@@ -16,12 +17,19 @@ import java.util.function.IntPredicate;
  * partition of the event that decided them: its owner publishes them. Every replay instance keeps
  * them, so a new owner can publish what a dead one could not. Shared by the replay's applying
  * threads: each call holds this object's lock.
+ *
+ * <p>{@link #due} is called after every applied batch, and a backlog's transfers can leave hundreds
+ * of thousands waiting, mostly for other instances to publish: it looks only at the partitions
+ * owned here, and in each only at those never published and the oldest published. Walking them
+ * all took most of a replay instance's CPU while a group instance published a catch-up's
+ * follow-ups (BENCHMARKS.md).
  */
 final class PendingFollowUps {
 
-    private static final long NEVER = Long.MIN_VALUE;
-
+    /** Every follow-up waiting, in the order decided. */
     private final Map<String, Pending> byEventId = new LinkedHashMap<>();
+    /** The same, by the partition whose owner publishes them. */
+    private final Map<Integer, Partition> byPartition = new TreeMap<>();
     private final long retryNanos;
 
     PendingFollowUps(Duration retry) {
@@ -30,11 +38,18 @@ final class PendingFollowUps {
 
     /** {@code trace}: the context of the traced apply that decided it, or null. */
     synchronized void decided(int sourcePartition, LedgerEvent followUp, Context trace) {
-        byEventId.putIfAbsent(followUp.eventId(), new Pending(sourcePartition, followUp, trace));
+        var pending = new Pending(sourcePartition, followUp, trace);
+        if (byEventId.putIfAbsent(followUp.eventId(), pending) == null) {
+            byPartition.computeIfAbsent(sourcePartition, partition -> new Partition()).unpublished.put(followUp.eventId(), pending);
+        }
     }
 
     synchronized void seen(String eventId) {
-        byEventId.remove(eventId);
+        var pending = byEventId.remove(eventId);
+        if (pending != null) {
+            var partition = byPartition.get(pending.sourcePartition);
+            (pending.published ? partition.published : partition.unpublished).remove(eventId);
+        }
     }
 
     /**
@@ -44,15 +59,12 @@ final class PendingFollowUps {
      */
     synchronized List<LedgerEvent> due(IntPredicate owned, Set<Integer> newlyOwned, long nowNanos, int limit) {
         var due = new ArrayList<LedgerEvent>();
-        for (var pending : byEventId.values()) {
+        for (var entry : byPartition.entrySet()) {
             if (due.size() == limit) {
                 break;
             }
-            if (owned.test(pending.sourcePartition)
-                    && (pending.publishedAt == NEVER || nowNanos - pending.publishedAt >= retryNanos
-                    || newlyOwned.contains(pending.sourcePartition))) {
-                pending.publishedAt = nowNanos;
-                due.add(pending.event);
+            if (owned.test(entry.getKey())) {
+                entry.getValue().takeDue(due, limit, newlyOwned.contains(entry.getKey()) ? nowNanos : nowNanos - retryNanos, nowNanos);
             }
         }
         return due;
@@ -79,11 +91,39 @@ final class PendingFollowUps {
         return traces;
     }
 
+    /** One partition's follow-ups: never published in the order decided, published in the order of their last publication. */
+    private static final class Partition {
+        final LinkedHashMap<String, Pending> unpublished = new LinkedHashMap<>();
+        final LinkedHashMap<String, Pending> published = new LinkedHashMap<>();
+
+        /** Adds to {@code due} up to {@code limit}: every unpublished one, then those last published at or before {@code publishedBy}. */
+        void takeDue(List<LedgerEvent> due, int limit, long publishedBy, long nowNanos) {
+            var taken = new ArrayList<Pending>();
+            for (var queue : List.of(unpublished, published)) {
+                for (var iterator = queue.values().iterator(); iterator.hasNext() && due.size() < limit; ) {
+                    var pending = iterator.next();
+                    if (pending.published && pending.publishedAt - publishedBy > 0) {
+                        break; // the rest were published later still
+                    }
+                    iterator.remove();
+                    taken.add(pending);
+                    due.add(pending.event);
+                }
+            }
+            for (var pending : taken) {
+                pending.published = true;
+                pending.publishedAt = nowNanos;
+                published.put(pending.event.eventId(), pending);
+            }
+        }
+    }
+
     private static final class Pending {
         final int sourcePartition;
         final LedgerEvent event;
         final Context trace;
-        long publishedAt = NEVER;
+        boolean published;
+        long publishedAt;
 
         Pending(int sourcePartition, LedgerEvent event, Context trace) {
             this.sourcePartition = sourcePartition;

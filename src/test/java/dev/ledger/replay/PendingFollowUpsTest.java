@@ -1,0 +1,106 @@
+package dev.ledger.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+class PendingFollowUpsTest {
+
+    private static final long RETRY = Duration.ofSeconds(10).toNanos();
+    private static final IntPredicate ALL = partition -> true;
+
+    private final PendingFollowUps pending = new PendingFollowUps(Duration.ofNanos(RETRY));
+
+    private static LedgerEvent credit(String transferId) {
+        return new LedgerEvent(transferId + "/alice/credit", "bob", "c-" + transferId, Instant.EPOCH, null, null,
+                new Payload.TransferCreditRequested(transferId, "alice", 30, "EUR", "rent"));
+    }
+
+    private static List<String> ids(List<LedgerEvent> events) {
+        return events.stream().map(LedgerEvent::eventId).toList();
+    }
+
+    @Test
+    void onlyTheFollowUpsOfOwnedPartitionsAreDueInTheOrderDecided() {
+        pending.decided(0, credit("t1"), null);
+        pending.decided(1, credit("t2"), null);
+        pending.decided(0, credit("t3"), null);
+
+        assertThat(ids(pending.due(partition -> partition == 0, Set.of(), 0, 10))).containsExactly("t1/alice/credit", "t3/alice/credit");
+    }
+
+    @Test
+    void aPublishedFollowUpIsDueAgainOnlyAfterTheRetryInterval() {
+        pending.decided(0, credit("t1"), null);
+        pending.due(ALL, Set.of(), 0, 10);
+
+        assertThat(pending.due(ALL, Set.of(), RETRY - 1, 10)).isEmpty();
+        assertThat(ids(pending.due(ALL, Set.of(), RETRY, 10))).containsExactly("t1/alice/credit");
+        assertThat(pending.due(ALL, Set.of(), RETRY + 1, 10)).isEmpty();
+    }
+
+    @Test
+    void aFollowUpPublishedLaterWaitsBehindTheOnesPublishedBefore() {
+        pending.decided(0, credit("t1"), null);
+        pending.due(ALL, Set.of(), 0, 10);
+        pending.decided(0, credit("t2"), null);
+        pending.due(ALL, Set.of(), 5, 10);
+
+        assertThat(ids(pending.due(ALL, Set.of(), RETRY, 10))).containsExactly("t1/alice/credit");
+        assertThat(ids(pending.due(ALL, Set.of(), RETRY + 5, 10))).containsExactly("t2/alice/credit");
+    }
+
+    @Test
+    void aPartitionJustAssignedHasEveryFollowUpDueAtOnce() {
+        pending.decided(0, credit("t1"), null);
+        pending.due(ALL, Set.of(), 0, 10);
+
+        assertThat(ids(pending.due(ALL, Set.of(0), 1, 10))).containsExactly("t1/alice/credit");
+    }
+
+    @Test
+    void whatIsLeftOverByTheLimitIsDueOnTheNextCall() {
+        pending.decided(0, credit("t1"), null);
+        pending.decided(0, credit("t2"), null);
+        pending.decided(1, credit("t3"), null);
+
+        assertThat(ids(pending.due(ALL, Set.of(), 0, 2))).containsExactly("t1/alice/credit", "t2/alice/credit");
+        assertThat(ids(pending.due(ALL, Set.of(), 0, 2))).containsExactly("t3/alice/credit");
+    }
+
+    @Test
+    void aFollowUpSeenOnTheTopicIsNeitherDueNorKept() {
+        pending.decided(0, credit("t1"), null);
+        pending.decided(0, credit("t2"), null);
+        pending.due(ALL, Set.of(), 0, 1);
+        pending.seen("t1/alice/credit");
+        pending.seen("t2/alice/credit");
+
+        assertThat(pending.due(ALL, Set.of(), RETRY, 10)).isEmpty();
+        assertThat(pending.entries()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotKeepsThemInTheOrderDecidedWhateverWasPublished() {
+        pending.decided(1, credit("t1"), null);
+        pending.decided(0, credit("t2"), null);
+        pending.due(partition -> partition == 0, Set.of(), 0, 10);
+
+        assertThat(pending.entries()).containsExactly(new PendingFollowUps.Entry(1, credit("t1")), new PendingFollowUps.Entry(0, credit("t2")));
+    }
+
+    @Test
+    void aFollowUpDecidedTwiceIsKeptOnce() {
+        pending.decided(0, credit("t1"), null);
+        pending.decided(0, credit("t1"), null);
+
+        assertThat(ids(pending.due(ALL, Set.of(), 0, 10))).containsExactly("t1/alice/credit");
+    }
+}

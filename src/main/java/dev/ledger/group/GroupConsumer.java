@@ -722,7 +722,12 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         void addOf(LedgerEvent event, Set<String> ids) {
             switch (this) {
                 case ACCOUNTS -> ids.add(event.accountId());
-                case COMMANDS -> ids.add(event.commandId());
+                // A follow-up carries its transfer's command id, but the rules never read a command for it.
+                case COMMANDS -> {
+                    if (!(event.payload() instanceof Payload.FollowUp)) {
+                        ids.add(event.commandId());
+                    }
+                }
                 case FOLLOW_UPS -> {
                     if (event.payload() instanceof Payload.FollowUp) {
                         ids.add(event.eventId());

@@ -7,6 +7,7 @@ import dev.ledger.domain.Decision;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.group.PgBatchStore.BatchChanges;
+import dev.ledger.group.PgBatchStore.DueFollowUp;
 import dev.ledger.group.PgBatchStore.PendingFollowUp;
 import dev.ledger.pipeline.ConsumerMetrics;
 import dev.ledger.pipeline.DeadLetters;
@@ -554,8 +555,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         publisher.publishFollowUps(handedOver, traces)
                 // A database that does not answer leaves them in the outbox, due again after the retry interval.
                 .call(written -> store.written(written).ifNoItem().after(DATABASE).fail())
-                .onTermination().invoke(() -> {
-                    inFlight.settled(handedOver);
+                .onItemOrFailure().invoke((leftTheOutbox, failure) -> {
+                    inFlight.settled(handedOver, leftTheOutbox == null ? Set.of() : leftTheOutbox);
                     followUpsInFlight.addAndGet(-handedOver.size());
                 })
                 .subscribe().with(written -> { }, failure -> LOG.warnf(
@@ -570,7 +571,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
      * past the publisher's window): these after the same interval, or as soon as every partition of
      * the topic has been applied, by whichever consumer of the group, as far as it stood after they
      * were decided ({@link AppliedMark}): a copy already on the topic, written by an earlier owner or
-     * a replay instance, has then been applied and its entry deleted. A claim goes out whenever half
+     * a replay instance, has then been applied and its entry deleted. A claim reads them and leaves
+     * out what this instance has handed over ({@link FollowUpsInFlight}). It goes out whenever half
      * of this consumer's window is free, while earlier ones are still in flight, so that a catch-up's
      * outbox is published as fast as the group applies it.
      */
@@ -587,7 +589,12 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var retry = config.group().followUpRetry();
         var publishedBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(retry);
         var neverPublishedBefore = decidedBefore == null || decidedBefore.isBefore(publishedBefore) ? publishedBefore : decidedBefore;
-        var claimed = store.claimPending(Set.copyOf(applying), publishedBefore, neverPublishedBefore, room).await().atMost(DATABASE);
+        // What this instance handed over is due too, until it leaves the outbox: read past it.
+        var claimed = store.duePending(Set.copyOf(applying), publishedBefore, neverPublishedBefore, room + inFlight.handedOverCount())
+                .await().atMost(DATABASE).stream()
+                .filter(due -> !inFlight.handedOver(due.eventId()))
+                .limit(room)
+                .toList();
         // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
         boolean full = claimed.size() == room;
         if (decidedBefore != null && !full) {
@@ -641,8 +648,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private record AppliedMark(OffsetDateTime decidedBefore, Map<Integer, Long> endOffsets) {
     }
 
-    private void republish(List<String> events) {
-        publish(events.stream().map(event -> codec.decode(event.getBytes(StandardCharsets.UTF_8))).toList(), Map.of());
+    private void republish(List<DueFollowUp> due) {
+        publish(due.stream().map(entry -> codec.decode(entry.event().getBytes(StandardCharsets.UTF_8))).toList(), Map.of());
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ public class PgBatchStore {
      *
      * @param published whether it is handed to the broker once the batch commits; one that is not
      *                  (decided while catching up, or past the publisher's window) may be claimed
-     *                  before the retry interval: see {@link #claimPending}
+     *                  before the retry interval: see {@link #duePending}
      */
     public record PendingFollowUp(String eventId, int sourcePartition, String event, boolean published) {
     }
@@ -458,22 +458,27 @@ public class PgBatchStore {
     }
 
     /**
-     * Takes up to {@code limit} outbox entries of these partitions to publish now, and marks them
-     * published: those published before {@code publishedBefore}, and those never published and
-     * decided before {@code decidedBefore} (at least {@code publishedBefore}). The index of
-     * (partition, published time) finds them without walking the entries claimed since (V8).
+     * Up to {@code limit} outbox entries of these partitions that are due: those published before
+     * {@code publishedBefore}, and those never published and decided before {@code decidedBefore}
+     * (at least {@code publishedBefore}). A read, not a claim: only the partitions' owner publishes
+     * them, and {@link FollowUpsInFlight} keeps it from taking one twice. Marking them published
+     * here cost 40 µs a row in a catch-up's tail, where this read costs about 2 (BENCHMARKS.md). The
+     * index of (partition, published time) finds them without walking the rest (V8).
      */
-    public Uni<List<String>> claimPending(Collection<Integer> partitions, OffsetDateTime publishedBefore, OffsetDateTime decidedBefore,
-                                          int limit) {
-        return pools.get().preparedQuery("update pending_follow_ups set published_at = now(), published = true where event_id in ("
-                        + "select event_id from pending_follow_ups where source_partition = any($1) and published_at <= $3 "
-                        + "and (published_at <= $2 or not published) limit $4 for update skip locked) returning event")
+    public Uni<List<DueFollowUp>> duePending(Collection<Integer> partitions, OffsetDateTime publishedBefore, OffsetDateTime decidedBefore,
+                                             int limit) {
+        return pools.get().preparedQuery("select event_id, event from pending_follow_ups where source_partition = any($1) "
+                        + "and published_at <= $3 and (published_at <= $2 or not published) limit $4")
                 .execute(arrays(partitions.toArray(Integer[]::new)).addValue(publishedBefore).addValue(decidedBefore).addValue(limit))
                 .map(rows -> {
-                    var events = new ArrayList<String>();
-                    rows.forEach(row -> events.add(row.getString(0)));
-                    return events;
+                    var due = new ArrayList<DueFollowUp>();
+                    rows.forEach(row -> due.add(new DueFollowUp(row.getString(0), row.getString(1))));
+                    return due;
                 });
+    }
+
+    /** An outbox entry due for publication: its event as the codec wrote it. */
+    public record DueFollowUp(String eventId, String event) {
     }
 
     /** The database's clock: outbox entries are stamped with it. */

@@ -1,17 +1,25 @@
 package dev.ledger.pipeline;
 
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.LedgerEvent;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
@@ -38,13 +46,29 @@ public class EventPublisher {
     private final MutinyEmitter<byte[]> emitter;
     private final EventCodec codec;
     private final LingerBypass lingerBypass;
+    private final Supplier<KafkaProducer<String, byte[]>> producers;
+    private final String topic;
+    private volatile KafkaProducer<String, byte[]> producer;
 
     /** Room for the follow-ups in flight on top of the requests of the REST API. */
+    @Inject
     public EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384)
-                   MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass) {
+                          MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass, KafkaClientService clients,
+                          LedgerConfig config) {
+        this(emitter, codec, lingerBypass, () -> clients.getProducer(CHANNEL), config.topic());
+    }
+
+    /**
+     * @param producers the producer of the emitter's channel, looked up once it is first needed (the
+     *                  channel is not up while beans are created)
+     */
+    public EventPublisher(MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass,
+                          Supplier<KafkaProducer<String, byte[]>> producers, String topic) {
         this.emitter = emitter;
         this.codec = codec;
         this.lingerBypass = lingerBypass;
+        this.producers = producers;
+        this.topic = topic;
     }
 
     /**
@@ -77,7 +101,12 @@ public class EventPublisher {
 
     /**
      * Publishes follow-ups with backpressure: {@link #FOLLOW_UPS_IN_FLIGHT} at a time. Completes,
-     * never with a failure, once each has been written or has failed.
+     * never with a failure, once each has been written or has failed. Those in a trace go through
+     * the emitter, whose connector writes their producer span; the others, every one of them when
+     * tracing is off, straight to the channel's producer, a window at a time: the emitter's way
+     * costs each record a chain of callbacks with context propagation on the producer's network
+     * thread, which took half of a group instance's CPU while it published a catch-up's outbox
+     * (BENCHMARKS.md, stop 27).
      *
      * @param traces by event id, the context of the apply that decided the follow-up, for those
      *               applied in a trace: the follow-up continues it
@@ -87,20 +116,76 @@ public class EventPublisher {
         var written = ConcurrentHashMap.<String>newKeySet();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < followUps.size(); from += FOLLOW_UPS_IN_FLIGHT) {
-            var group = followUps.subList(from, Math.min(followUps.size(), from + FOLLOW_UPS_IN_FLIGHT));
+            var window = followUps.subList(from, Math.min(followUps.size(), from + FOLLOW_UPS_IN_FLIGHT));
             chain = chain.chain(() -> {
-                var sends = new ArrayList<Uni<Void>>(group.size());
-                for (var followUp : group) {
-                    sends.add(publish(followUp, traces.getOrDefault(followUp.eventId(), Context.root()))
-                            .invoke(() -> written.add(followUp.eventId()))
-                            .onFailure().recoverWithItem(failure -> {
-                                LOG.warnf("Publishing follow-up %s failed, will retry: %s", followUp.eventId(), failure.getMessage());
-                                return null;
-                            }));
+                var untraced = new ArrayList<LedgerEvent>(window.size());
+                var sends = new ArrayList<Uni<Void>>();
+                for (var followUp : window) {
+                    var trace = traces.get(followUp.eventId());
+                    if (trace == null) {
+                        untraced.add(followUp);
+                    } else {
+                        sends.add(publish(followUp, trace)
+                                .invoke(() -> written.add(followUp.eventId()))
+                                .onFailure().recoverWithItem(failure -> {
+                                    failed(followUp, failure);
+                                    return null;
+                                }));
+                    }
+                }
+                if (!untraced.isEmpty()) {
+                    sends.add(sendDirectly(untraced, written));
                 }
                 return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
             });
         }
         return chain.map(done -> Set.copyOf(written));
+    }
+
+    /**
+     * Hands the records to the producer on its sending thread, and completes, never with a failure,
+     * once the broker has answered for each; those it acknowledged are added to {@code written}.
+     */
+    private Uni<Void> sendDirectly(List<LedgerEvent> followUps, Set<String> written) {
+        var records = followUps.stream().map(followUp -> new ProducerRecord<>(topic, followUp.accountId(), codec.encode(followUp))).toList();
+        return Uni.createFrom().<Void>emitter(answered -> {
+            var unanswered = new AtomicInteger(records.size());
+            producer().runOnSendingThread(kafka -> {
+                for (int i = 0; i < records.size(); i++) {
+                    var followUp = followUps.get(i);
+                    Callback callback = (metadata, failure) -> {
+                        if (failure == null) {
+                            written.add(followUp.eventId());
+                        } else {
+                            failed(followUp, failure);
+                        }
+                        if (unanswered.decrementAndGet() == 0) {
+                            answered.complete(null);
+                        }
+                    };
+                    try {
+                        kafka.send(records.get(i), callback);
+                    } catch (RuntimeException e) {
+                        callback.onCompletion(null, e);
+                    }
+                }
+            }).subscribe().with(sent -> lingerBypass.sent(records.size()), failure -> {
+                // The sending thread did not run the sends (the producer is closing): none was handed over.
+                followUps.forEach(followUp -> failed(followUp, failure));
+                answered.complete(null);
+            });
+        });
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        var channel = producer;
+        if (channel == null) {
+            channel = producer = producers.get();
+        }
+        return channel;
+    }
+
+    private static void failed(LedgerEvent followUp, Throwable failure) {
+        LOG.warnf("Publishing follow-up %s failed, will retry: %s", followUp.eventId(), failure.getMessage());
     }
 }

@@ -61,10 +61,24 @@ public class LingerBypass {
         });
     }
 
+    /**
+     * Counts {@code events} the caller handed to the producer's sending thread itself, and, under
+     * light load, queues a flush behind them there, as {@link #send} does.
+     */
+    void sent(int events) {
+        if (quietAt(System.nanoTime(), events)) {
+            flush();
+        }
+    }
+
     /** Counts one event published at {@code nanoTime}: whether the rate, with it, is below the batching rate. */
-    synchronized boolean quietAt(long nanoTime) {
+    boolean quietAt(long nanoTime) {
+        return quietAt(nanoTime, 1);
+    }
+
+    private synchronized boolean quietAt(long nanoTime, int events) {
         // A caller that read the clock before another got here counts as of the other's time.
-        recent = (recent == 0 ? 0 : recent * Math.exp(Math.min(0, at - nanoTime) / FADE_NANOS)) + 1;
+        recent = (recent == 0 ? 0 : recent * Math.exp(Math.min(0, at - nanoTime) / FADE_NANOS)) + events;
         at = nanoTime;
         return recent < batchingCount;
     }

@@ -35,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
@@ -115,6 +117,8 @@ class GroupConsumerTest {
     MutinyEmitter<byte[]> unreachableBroker;
     @Inject
     LingerBypass lingerBypass;
+    @Inject
+    KafkaClientService clients;
 
     @BeforeEach
     void findTheRunningConsumer() {
@@ -122,7 +126,7 @@ class GroupConsumerTest {
     }
 
     private GroupConsumer anotherConsumer() {
-        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, new FollowUpsInFlight(), deadLetters,
+        return new GroupConsumer(topic, config, pipeline, codec, store, new Outcomes(), publisher, new FollowUpsInFlight(config), deadLetters,
                 metrics, stalled, tracing);
     }
 
@@ -306,12 +310,13 @@ class GroupConsumerTest {
         var from = openWith(100, "EUR");
         var to = openWith(0, "EUR");
         running.stop();
-        var unreachable = new EventPublisher(unreachableBroker, codec, lingerBypass);
+        var unreachable = new EventPublisher(unreachableBroker, codec, lingerBypass, () -> clients.getProducer("ledger-unreachable"),
+                config.topic());
         var failedToPublish = new CopyOnWriteArrayList<LedgerEvent>();
-        var watchedInFlight = new FollowUpsInFlight() {
+        var watchedInFlight = new FollowUpsInFlight(config) {
             @Override
-            void settled(Collection<LedgerEvent> followUps) {
-                super.settled(followUps);
+            void settled(Collection<LedgerEvent> followUps, Set<String> leftTheOutbox) {
+                super.settled(followUps, leftTheOutbox);
                 failedToPublish.addAll(followUps);
             }
         };

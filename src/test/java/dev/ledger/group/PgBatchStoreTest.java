@@ -149,12 +149,12 @@ class PgBatchStoreTest {
     }
     /**
      * The outbox: a follow-up already applied (a copy on the topic came first) is not kept, since
-     * nothing would delete it; a claim takes the entries never published that were decided before
-     * its mark, and those published before the retry cutoff, never one published since.
+     * nothing would delete it; due are the entries never published that were decided before the
+     * mark, and those published before the retry cutoff. Reading them marks nothing.
      */
     @Test
-    void claimsTakeNeverPublishedEntriesDecidedBeforeTheMarkAndOverdueOnesButNoAppliedFollowUp() throws SQLException {
-        // A partition no consumer applies, so that no running consumer claims these entries.
+    void dueEntriesAreThoseNeverPublishedDecidedBeforeTheMarkAndOverdueOnesButNoAppliedFollowUp() throws SQLException {
+        // A partition no consumer applies, so that no running consumer publishes these entries.
         int partition = 99;
         var prefix = "outbox-" + UUID.randomUUID() + "/";
         try (var connection = PostgresResource.connect(); var insert = connection.createStatement()) {
@@ -163,9 +163,9 @@ class PgBatchStoreTest {
         var connection = store.connect().await().indefinitely();
         try {
             var batch = store.load(connection, NO_TOPIC, Set.of(), Set.of(), Set.of(), Set.of(), Set.of()).await().indefinitely();
-            var decided = List.of(new PgBatchStore.PendingFollowUp(prefix + "unpublished", partition, prefix + "unpublished", false),
-                    new PgBatchStore.PendingFollowUp(prefix + "published", partition, prefix + "published", true),
-                    new PgBatchStore.PendingFollowUp(prefix + "applied", partition, prefix + "applied", false));
+            var decided = List.of(new PgBatchStore.PendingFollowUp(prefix + "unpublished", partition, prefix + "unpublished event", false),
+                    new PgBatchStore.PendingFollowUp(prefix + "published", partition, prefix + "published event", true),
+                    new PgBatchStore.PendingFollowUp(prefix + "applied", partition, prefix + "applied event", false));
             store.write(connection, NO_TOPIC, batch, new BatchChanges(decided, Set.of(), Map.of(), Map.of(), List.of()))
                     .await().indefinitely();
         } finally {
@@ -175,12 +175,11 @@ class PgBatchStoreTest {
         var longAgo = now.minusHours(1);
         var later = now.plusMinutes(1);
 
-        assertThat(store.claimPending(List.of(partition), longAgo, longAgo, 10).await().indefinitely()).as("nothing due yet").isEmpty();
-        assertThat(store.claimPending(List.of(partition), longAgo, later, 10).await().indefinitely()).as("decided before the mark")
-                .containsExactly(prefix + "unpublished");
-        assertThat(store.claimPending(List.of(partition), longAgo, later, 10).await().indefinitely()).as("claimed: published now")
-                .isEmpty();
-        assertThat(store.claimPending(List.of(partition), later, later, 10).await().indefinitely()).as("published before the cutoff")
-                .containsExactlyInAnyOrder(prefix + "unpublished", prefix + "published");
+        assertThat(store.duePending(List.of(partition), longAgo, longAgo, 10).await().indefinitely()).as("nothing due yet").isEmpty();
+        assertThat(store.duePending(List.of(partition), longAgo, later, 10).await().indefinitely()).as("decided before the mark")
+                .containsExactly(new PgBatchStore.DueFollowUp(prefix + "unpublished", prefix + "unpublished event"));
+        assertThat(store.duePending(List.of(partition), later, later, 10).await().indefinitely()).as("published before the cutoff")
+                .extracting(PgBatchStore.DueFollowUp::eventId).containsExactlyInAnyOrder(prefix + "unpublished", prefix + "published");
+        assertThat(store.duePending(List.of(partition), later, later, 1).await().indefinitely()).as("at most the limit").hasSize(1);
     }
 }

@@ -43,7 +43,9 @@ public final class FullEmitter {
 
     /** A publisher whose every record meets a full buffer. */
     public static EventPublisher publisher() {
-        return new EventPublisher(create(), new EventCodec(), new LingerBypass(null, 0)) {
+        return new EventPublisher(create(), new EventCodec(), new LingerBypass(null, 0), () -> {
+            throw new IllegalStateException("no producer behind a full emitter");
+        }, "full") {
         };
     }
 

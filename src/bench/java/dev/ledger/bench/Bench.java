@@ -77,10 +77,10 @@ public final class Bench {
             Function<String, Setup> setups = bootstrap -> new Setup(bootstrap, jar, work, databases, serviceJvm, run, profile);
             var figures = new ArrayList<Figure>();
             long accounts = Long.parseLong(property("bench.accounts", "100000"));
+            var aotJar = Path.of(property("bench.aot.jar", "target/quarkus-app-aot/quarkus-run.jar"));
             if (scenarios.contains("startup")) {
                 scenario(figures, "startup", given, setups, setup -> Startup.run(setup,
-                        Integer.parseInt(property("bench.startup.runs", "5")),
-                        Path.of(property("bench.aot.jar", "target/quarkus-app-aot/quarkus-run.jar"))));
+                        Integer.parseInt(property("bench.startup.runs", "5")), aotJar));
             }
             if (scenarios.contains("replay")) {
                 scenario(figures, "replay", given, setups, setup -> ReplayRebuild.run(setup,
@@ -98,7 +98,7 @@ public final class Bench {
                         longs(property("bench.group.instances", "1,2"))));
             }
             if (scenarios.contains("catch-up")) {
-                scenario(figures, "catch-up", given, setups, setup -> GroupCatchUp.run(setup,
+                scenario(figures, "catch-up", given, setups, setup -> GroupCatchUp.run(Startup.imageLike(setup, aotJar),
                         Long.parseLong(property("bench.catchup.events", "1000000")), accounts));
             }
             if (scenarios.contains("rest")) {

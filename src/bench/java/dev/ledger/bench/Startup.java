@@ -31,18 +31,42 @@ final class Startup {
             figures.add(measure(setup, mode, runs, setup.serviceJvm(), ""));
         }
         if (Runtime.version().feature() >= 25) {
-            if (!Files.isRegularFile(aotJar)) {
-                throw new IllegalStateException(aotJar + " is missing: ./mvnw -Pbench verify packages it (execution bench-aot-jar)");
-            }
-            var aot = setup.withJar(aotJar);
-            var cache = train(aot);
-            var jvm = new ArrayList<>(setup.serviceJvm());
-            jvm.add("-XX:AOTCache=" + cache);
+            var aot = imageLike(setup, aotJar);
             for (var mode : List.of("replay", "group")) {
-                figures.add(measure(aot, mode, runs, jvm, ", AOT cache"));
+                figures.add(measure(aot.setup(), mode, runs, aot.jvm(), aot.variant()));
             }
         }
         return figures;
+    }
+
+    /** How the service is started: from which packaging, with which JVM options, named how in a figure. */
+    record Launch(Bench.Setup setup, List<String> jvm, String variant) {
+    }
+
+    /**
+     * The service as its container image starts it: on JDK 25 and later, from the aot-jar with an AOT
+     * cache (made once per bench run, by {@link #train}); before 25, from the fast-jar as given.
+     */
+    static Launch imageLike(Bench.Setup setup, Path aotJar) {
+        if (Runtime.version().feature() < 25) {
+            return new Launch(setup, setup.serviceJvm(), "");
+        }
+        if (!Files.isRegularFile(aotJar)) {
+            throw new IllegalStateException(aotJar + " is missing: ./mvnw -Pbench verify packages it (execution bench-aot-jar)");
+        }
+        var aot = setup.withJar(aotJar);
+        var jvm = new ArrayList<>(setup.serviceJvm());
+        jvm.add("-XX:AOTCache=" + cache(aot));
+        return new Launch(aot, List.copyOf(jvm), ", AOT cache");
+    }
+
+    private static String cache;
+
+    private static synchronized String cache(Bench.Setup aot) {
+        if (cache == null) {
+            cache = train(aot);
+        }
+        return cache;
     }
 
     private static Figure measure(Bench.Setup setup, String mode, int runs, List<String> jvm, String variant) {

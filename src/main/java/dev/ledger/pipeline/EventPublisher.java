@@ -48,7 +48,6 @@ public class EventPublisher {
     private final LingerBypass lingerBypass;
     private final Supplier<KafkaProducer<String, byte[]>> producers;
     private final String topic;
-    private volatile KafkaProducer<String, byte[]> producer;
 
     /** Room for the follow-ups in flight on top of the requests of the REST API. */
     @Inject
@@ -59,8 +58,8 @@ public class EventPublisher {
     }
 
     /**
-     * @param producers the producer of the emitter's channel, looked up once it is first needed (the
-     *                  channel is not up while beans are created)
+     * @param producers the producer of the emitter's channel, looked up when it is needed (the
+     *                  channel is not up while beans are created; the connector finds it among its few)
      */
     public EventPublisher(MutinyEmitter<byte[]> emitter, EventCodec codec, LingerBypass lingerBypass,
                           Supplier<KafkaProducer<String, byte[]>> producers, String topic) {
@@ -150,7 +149,7 @@ public class EventPublisher {
         var records = followUps.stream().map(followUp -> new ProducerRecord<>(topic, followUp.accountId(), codec.encode(followUp))).toList();
         return Uni.createFrom().<Void>emitter(answered -> {
             var unanswered = new AtomicInteger(records.size());
-            producer().runOnSendingThread(kafka -> {
+            producers.get().runOnSendingThread(kafka -> {
                 for (int i = 0; i < records.size(); i++) {
                     var followUp = followUps.get(i);
                     Callback callback = (metadata, failure) -> {
@@ -175,14 +174,6 @@ public class EventPublisher {
                 answered.complete(null);
             });
         });
-    }
-
-    private KafkaProducer<String, byte[]> producer() {
-        var channel = producer;
-        if (channel == null) {
-            channel = producer = producers.get();
-        }
-        return channel;
     }
 
     private static void failed(LedgerEvent followUp, Throwable failure) {

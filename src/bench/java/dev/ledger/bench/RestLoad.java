@@ -9,12 +9,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,8 +28,8 @@ import org.HdrHistogram.Histogram;
  */
 final class RestLoad implements AutoCloseable {
 
-    /** One request: method, path and JSON body (null for none). */
-    record Call(HttpMethod method, String path, String body) {
+    /** One request: what it does (its latencies are also kept apart by this), method, path and JSON body (null for none). */
+    record Call(String operation, HttpMethod method, String path, String body) {
     }
 
     /**
@@ -33,14 +37,23 @@ final class RestLoad implements AutoCloseable {
      *
      * @param answered requests answered below 500: a 409 for insufficient funds is a mutation applied as rejected
      * @param failed 5xx answers, errors and requests unanswered a minute after the last was sent
+     * @param latenciesByOperation the same latencies, apart by {@link Call#operation()}
      */
-    record Result(long sent, long answered, long failed, double seconds, Histogram latencies) {
+    record Result(long sent, long answered, long failed, double seconds, Histogram latencies, Map<String, Histogram> latenciesByOperation) {
         double answeredPerSecond() {
             return answered / seconds;
         }
 
         double percentileMillis(double percentile) {
             return latencies.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        /** Each operation's p50 and p99, and its share of the requests: where the tail of {@link #latencies} comes from. */
+        String byOperation() {
+            return latenciesByOperation.entrySet().stream().map(operation -> String.format(Locale.ROOT, "%s (%.0f %%) p50 %.2f p99 %.2f ms",
+                            operation.getKey(), 100.0 * operation.getValue().getTotalCount() / latencies.getTotalCount(),
+                            operation.getValue().getValueAtPercentile(50) / 1000.0, operation.getValue().getValueAtPercentile(99) / 1000.0))
+                    .collect(Collectors.joining("; "));
         }
     }
 
@@ -56,6 +69,7 @@ final class RestLoad implements AutoCloseable {
     /** Sends {@code calls} at {@code rate} per second for {@code duration} and waits for the last answers. */
     Result run(Supplier<Call> calls, int rate, Duration duration) {
         var latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        var byOperation = new TreeMap<String, Histogram>();
         var answered = new AtomicLong();
         var failed = new AtomicLong();
         long total = rate * duration.toSeconds();
@@ -77,7 +91,10 @@ final class RestLoad implements AutoCloseable {
                     .onComplete(answer -> {
                         long micros = (System.nanoTime() - due) / 1000;
                         synchronized (latencies) {
-                            latencies.recordValue(Math.min(micros, latencies.getHighestTrackableValue()));
+                            long recorded = Math.min(micros, latencies.getHighestTrackableValue());
+                            latencies.recordValue(recorded);
+                            byOperation.computeIfAbsent(call.operation(), operation -> new Histogram(latencies.getHighestTrackableValue(), 3))
+                                    .recordValue(recorded);
                         }
                         if (answer.succeeded() && answer.result() < 500) {
                             answered.incrementAndGet();
@@ -94,7 +111,9 @@ final class RestLoad implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         synchronized (latencies) {
-            return new Result(total, answered.get(), failed.get() + done.getCount(), seconds, latencies.copy());
+            var operations = new TreeMap<String, Histogram>();
+            byOperation.forEach((operation, histogram) -> operations.put(operation, histogram.copy()));
+            return new Result(total, answered.get(), failed.get() + done.getCount(), seconds, latencies.copy(), operations);
         }
     }
 
@@ -105,13 +124,13 @@ final class RestLoad implements AutoCloseable {
             var account = EventGenerator.accountId(random.nextLong(accounts));
             int kind = random.nextInt(10);
             if (kind < 6) {
-                return new Call(HttpMethod.POST, "/accounts/" + account + "/deposits", "{\"amount\":" + (1 + random.nextInt(10_000)) + "}");
+                return new Call("deposit", HttpMethod.POST, "/accounts/" + account + "/deposits", "{\"amount\":" + (1 + random.nextInt(10_000)) + "}");
             }
             if (kind < 8) {
-                return new Call(HttpMethod.POST, "/accounts/" + account + "/withdrawals", "{\"amount\":" + (1 + random.nextInt(100)) + "}");
+                return new Call("withdrawal", HttpMethod.POST, "/accounts/" + account + "/withdrawals", "{\"amount\":" + (1 + random.nextInt(100)) + "}");
             }
             var to = EventGenerator.accountId(random.nextLong(accounts));
-            return new Call(HttpMethod.POST, "/transfers", "{\"from\":\"" + account + "\",\"to\":\"" + to + "\",\"amount\":"
+            return new Call("transfer", HttpMethod.POST, "/transfers", "{\"from\":\"" + account + "\",\"to\":\"" + to + "\",\"amount\":"
                     + (1 + random.nextInt(100)) + "}");
         };
     }

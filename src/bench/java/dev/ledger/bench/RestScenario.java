@@ -26,7 +26,7 @@ final class RestScenario {
     private static final Duration WARM_UP_SLICE = Duration.ofSeconds(5);
     private static final Duration SHORTEST_WARM_UP = Duration.ofSeconds(10);
     private static final Duration LONGEST_WARM_UP = Duration.ofMinutes(3);
-    private static final RestLoad.Call TRIVIAL = new RestLoad.Call(HttpMethod.GET, "/q/health/live", null);
+    private static final RestLoad.Call TRIVIAL = new RestLoad.Call("health", HttpMethod.GET, "/q/health/live", null);
     private static final double SWEEP_P99_MILLIS = 50;
 
     /** The p99 targets by offered rate. */
@@ -71,7 +71,9 @@ final class RestScenario {
                     var instance = after.instancePerMutation(before, mutations.sent());
                     var others = after.othersPerMutation(before, mutations.sent());
                     Bench.log("REST %s at %,d/s: CPU per mutation: %s; %s", mode, rate, instance, others);
+                    Bench.log("REST %s at %,d/s: by operation: %s", mode, rate, mutations.byOperation());
                     figures.addAll(figures(mode, rate, mutations, trivial));
+                    figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: by operation", mode, rate), mutations.byOperation(), ""));
                     figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: CPU per mutation", mode, rate), instance, others));
                 }
                 if (!sweep.isEmpty()) {

@@ -4,9 +4,13 @@ import dev.ledger.config.LedgerConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.Producer;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,7 +22,13 @@ import org.jboss.logging.Logger;
  * request (group mode's p99 at 200/s: 23 to 24 ms with the wait, 9 to 12 with this bypass).
  * Kafka's producer cannot change its linger while it runs, so below
  * {@code LEDGER_PRODUCER_BATCHING_RATE} events a second this asks it to flush right behind each
- * event, on its sending thread (BENCHMARKS.md, the results of stop 25).
+ * event (BENCHMARKS.md, the results of stop 25).
+ *
+ * <p>Kafka's {@code flush()} returns only once the broker has answered for every record: it is
+ * queued behind the event on the channel's sending thread, which hands it to a thread of its own.
+ * Waiting on the sending thread held every send handed over meanwhile, REST mutations and
+ * follow-ups alike, behind the broker's answer (BENCHMARKS.md, stop 28). While a flush waits,
+ * the producer sends what it is given at once, lingering or not.
  */
 @ApplicationScoped
 public class LingerBypass {
@@ -34,6 +44,11 @@ public class LingerBypass {
     private double recent;
     private long at;
     private volatile KafkaProducer<?, ?> producer;
+    private final ExecutorService flushes = Executors.newSingleThreadExecutor(task -> {
+        var thread = new Thread(task, "ledger-producer-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Inject
     LingerBypass(KafkaClientService clients, LedgerConfig config) {
@@ -94,10 +109,25 @@ public class LingerBypass {
                 channel = producer = clients.getProducer(EventPublisher.CHANNEL);
             }
             if (channel != null) {
-                channel.flush().subscribe().with(done -> { }, failure -> LOG.debugf("Flushing the producer failed: %s", failure));
+                channel.runOnSendingThread(kafka -> {
+                    flushes.execute(() -> flush(kafka));
+                }).subscribe().with(queued -> { }, failure -> LOG.debugf("Cannot flush the producer: %s", failure));
             }
         } catch (RuntimeException e) {
             LOG.debugf("Cannot flush the producer: %s", e);
         }
+    }
+
+    private static void flush(Producer<?, ?> kafka) {
+        try {
+            kafka.flush();
+        } catch (RuntimeException e) {
+            LOG.debugf("Flushing the producer failed: %s", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        flushes.shutdownNow();
     }
 }

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.jboss.logging.Logger;
 
@@ -28,7 +29,9 @@ import org.jboss.logging.Logger;
  * queued behind the event on the channel's sending thread, which hands it to a thread of its own.
  * Waiting on the sending thread held every send handed over meanwhile, REST mutations and
  * follow-ups alike, behind the broker's answer (BENCHMARKS.md, stop 28). While a flush waits,
- * the producer sends what it is given at once, lingering or not.
+ * the producer sends what it is given at once, lingering or not. A flush not started yet covers
+ * every event handed over before it starts, so at most one waits in the queue: a broker that stops
+ * answering holds one flush, not one per event.
  */
 @ApplicationScoped
 public class LingerBypass {
@@ -49,6 +52,7 @@ public class LingerBypass {
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
 
     @Inject
     LingerBypass(KafkaClientService clients, LedgerConfig config) {
@@ -109,12 +113,23 @@ public class LingerBypass {
                 channel = producer = clients.getProducer(EventPublisher.CHANNEL);
             }
             if (channel != null) {
-                channel.runOnSendingThread(kafka -> {
-                    flushes.execute(() -> flush(kafka));
-                }).subscribe().with(queued -> { }, failure -> LOG.debugf("Cannot flush the producer: %s", failure));
+                channel.runOnSendingThread(this::flushBehind).subscribe().with(queued -> { }, failure -> LOG.debugf("Cannot flush the producer: %s", failure));
             }
         } catch (RuntimeException e) {
             LOG.debugf("Cannot flush the producer: %s", e);
+        }
+    }
+
+    /**
+     * Runs on the sending thread, behind the events to send: queues a flush, unless one queued and
+     * not started yet will already cover them.
+     */
+    void flushBehind(Producer<?, ?> kafka) {
+        if (flushQueued.compareAndSet(false, true)) {
+            flushes.execute(() -> {
+                flushQueued.set(false);
+                flush(kafka);
+            });
         }
     }
 

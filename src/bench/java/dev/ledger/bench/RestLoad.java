@@ -37,7 +37,7 @@ final class RestLoad implements AutoCloseable {
      *
      * @param answered requests answered below 500: a 409 for insufficient funds is a mutation applied as rejected
      * @param failed 5xx answers, errors and requests unanswered a minute after the last was sent
-     * @param latenciesByOperation the same latencies, apart by {@link Call#operation()}
+     * @param latenciesByOperation the same latencies, apart by {@link Call#operation()}: {@code latencies} is their sum
      */
     record Result(long sent, long answered, long failed, double seconds, Histogram latencies, Map<String, Histogram> latenciesByOperation) {
         double answeredPerSecond() {
@@ -57,6 +57,9 @@ final class RestLoad implements AutoCloseable {
         }
     }
 
+    /** Latencies are recorded in microseconds up to a minute, to three significant digits. */
+    private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
+
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient client;
 
@@ -68,7 +71,6 @@ final class RestLoad implements AutoCloseable {
 
     /** Sends {@code calls} at {@code rate} per second for {@code duration} and waits for the last answers. */
     Result run(Supplier<Call> calls, int rate, Duration duration) {
-        var latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         var byOperation = new TreeMap<String, Histogram>();
         var answered = new AtomicLong();
         var failed = new AtomicLong();
@@ -90,11 +92,9 @@ final class RestLoad implements AutoCloseable {
                     .compose(response -> response.body().map(body -> response.statusCode()))
                     .onComplete(answer -> {
                         long micros = (System.nanoTime() - due) / 1000;
-                        synchronized (latencies) {
-                            long recorded = Math.min(micros, latencies.getHighestTrackableValue());
-                            latencies.recordValue(recorded);
-                            byOperation.computeIfAbsent(call.operation(), operation -> new Histogram(latencies.getHighestTrackableValue(), 3))
-                                    .recordValue(recorded);
+                        synchronized (byOperation) {
+                            byOperation.computeIfAbsent(call.operation(), operation -> new Histogram(HIGHEST_MICROS, 3))
+                                    .recordValue(Math.min(micros, HIGHEST_MICROS));
                         }
                         if (answer.succeeded() && answer.result() < 500) {
                             answered.incrementAndGet();
@@ -110,10 +110,14 @@ final class RestLoad implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        synchronized (latencies) {
+        synchronized (byOperation) {
+            var latencies = new Histogram(HIGHEST_MICROS, 3);
             var operations = new TreeMap<String, Histogram>();
-            byOperation.forEach((operation, histogram) -> operations.put(operation, histogram.copy()));
-            return new Result(total, answered.get(), failed.get() + done.getCount(), seconds, latencies.copy(), operations);
+            byOperation.forEach((operation, histogram) -> {
+                latencies.add(histogram);
+                operations.put(operation, histogram.copy());
+            });
+            return new Result(total, answered.get(), failed.get() + done.getCount(), seconds, latencies, operations);
         }
     }
 

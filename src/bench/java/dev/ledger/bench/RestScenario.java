@@ -71,9 +71,10 @@ final class RestScenario {
                     var instance = after.instancePerMutation(before, mutations.sent());
                     var others = after.othersPerMutation(before, mutations.sent());
                     Bench.log("REST %s at %,d/s: CPU per mutation: %s; %s", mode, rate, instance, others);
-                    Bench.log("REST %s at %,d/s: by operation: %s", mode, rate, mutations.byOperation());
+                    var byOperation = mutations.byOperation();
+                    Bench.log("REST %s at %,d/s: by operation: %s", mode, rate, byOperation);
                     figures.addAll(figures(mode, rate, mutations, trivial));
-                    figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: by operation", mode, rate), mutations.byOperation(), ""));
+                    figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: by operation", mode, rate), byOperation, ""));
                     figures.add(Figure.info(Figure.format("REST %s, %,d/s offered: CPU per mutation", mode, rate), instance, others));
                 }
                 if (!sweep.isEmpty()) {

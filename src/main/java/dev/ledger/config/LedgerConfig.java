@@ -2,12 +2,12 @@ package dev.ledger.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
-/** The service's own settings; each also reads from the environment variable in its Javadoc. */
+/**
+ * The service's own settings; each also reads from the environment variable in its Javadoc. The
+ * ranges of the numbers are checked at start by {@link ConfigRanges}.
+ */
 @ConfigMapping(prefix = "ledger")
 public interface LedgerConfig {
 
@@ -55,7 +55,6 @@ public interface LedgerConfig {
      * at once (see {@code dev.ledger.pipeline.LingerBypass}). {@code 0}: always linger.
      */
     @WithDefault("400")
-    @Min(0)
     int producerBatchingRate();
 
     /** {@code LEDGER_SNAPSHOT_TOPIC}: where replay instances publish and find snapshots of their state. */
@@ -76,8 +75,6 @@ public interface LedgerConfig {
      * the replay already fills, a quarter slowed applying by a fifth to a third (BENCHMARKS.md).
      */
     @WithDefault("0.1")
-    @DecimalMin(value = "0", inclusive = false)
-    @DecimalMax("1")
     double snapshotCpuShare();
 
     /**
@@ -86,7 +83,6 @@ public interface LedgerConfig {
      * for that consumer alone): the default 1 MiB would bring two chunks a round trip.
      */
     @WithDefault("33554432")
-    @Min(1048576)
     int snapshotFetchBytes();
 
     /** Replay mode's settings. */
@@ -116,7 +112,6 @@ public interface LedgerConfig {
          * partitions divided by the instances leaves some idle.
          */
         @WithDefault("2")
-        @Min(1)
         int consumers();
 
         /**

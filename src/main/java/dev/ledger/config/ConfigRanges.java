@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Not Bean Validation constraints on the mapping: Quarkus meets one on any {@code @ConfigMapping}
  * by building Hibernate Validator's metadata for every extension's mapping as well (178 classes
- * here) on the main thread, which took a fifth of a start's CPU (BENCHMARKS.md, stop 30).
+ * here) on the main thread: a sixth to a fifth of a start's CPU (BENCHMARKS.md, stop 30).
  */
 @Singleton
 public class ConfigRanges {

@@ -3,6 +3,7 @@ package dev.ledger.pipeline;
 import dev.ledger.config.LedgerConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,15 @@ public class EventTopic {
      */
     public int ensure(boolean needsFullHistory) {
         var topic = config.topic();
-        try (var admin = Admin.create(clientConfig(AdminClientConfig.configNames()))) {
-            createIfMissing(admin, topic, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+        var admin = Admin.create(clientConfig(AdminClientConfig.configNames()));
+        try {
+            var eventTopic = new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty()).configs(Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.RETENTION_BYTES_CONFIG, "-1",
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            // Only group mode copies records to the dead-letter topic; the broker's retention defaults suit it.
+            createIfMissing(admin, needsFullHistory ? List.of(eventTopic)
+                    : List.of(eventTopic, new NewTopic(config.deadLetterTopic(), Optional.of(config.topicPartitions()), Optional.empty())));
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
             if (needsFullHistory) {
                 var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -65,9 +71,6 @@ public class EventTopic {
                 requireFullHistory(topic, value(settings.get(TopicConfig.RETENTION_MS_CONFIG)),
                         value(settings.get(TopicConfig.RETENTION_BYTES_CONFIG)),
                         value(settings.get(TopicConfig.CLEANUP_POLICY_CONFIG)));
-            } else {
-                // Only group mode copies records there; the broker's retention defaults suit a dead-letter topic.
-                createIfMissing(admin, config.deadLetterTopic(), Map.of());
             }
             return partitions;
         } catch (ExecutionException e) {
@@ -75,18 +78,24 @@ public class EventTopic {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing topic " + topic, e);
+        } finally {
+            // Every call above has been answered: the default close would still wait about 100 ms for the
+            // client's network thread, on the start-up's critical path.
+            admin.close(Duration.ZERO);
         }
     }
 
-    private void createIfMissing(Admin admin, String topic, Map<String, String> settings)
-            throws ExecutionException, InterruptedException {
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty())
-                    .configs(settings))).all().get();
-            LOG.infof("Created topic %s with %d partitions", topic, config.topicPartitions());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+    /** Creates those of {@code topics} that do not exist yet, in one request. */
+    private static void createIfMissing(Admin admin, List<NewTopic> topics) throws ExecutionException, InterruptedException {
+        var created = admin.createTopics(topics).values();
+        for (var topic : topics) {
+            try {
+                created.get(topic.name()).get();
+                LOG.infof("Created topic %s with %d partitions", topic.name(), topic.numPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
             }
         }
     }

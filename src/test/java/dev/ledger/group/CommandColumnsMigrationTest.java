@@ -2,14 +2,9 @@ package dev.ledger.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ledger.PostgresResource;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A database written by a release that kept command results as JSON (before V7) keeps every
@@ -17,23 +12,13 @@ import org.junit.jupiter.api.Test;
  */
 class CommandColumnsMigrationTest {
 
-    private final PostgresResource database = new PostgresResource();
-    private Map<String, String> datasource;
-
-    @BeforeEach
-    void createDatabase() {
-        datasource = database.start();
-    }
-
-    @AfterEach
-    void dropDatabase() {
-        database.stop();
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase();
 
     @Test
     void commandResultsWrittenAsJsonAreReadFromColumnsAfterMigrating() throws SQLException {
         migrate("6");
-        try (var connection = connect(); var statement = connection.createStatement()) {
+        try (var connection = database.connect(); var statement = connection.createStatement()) {
             statement.execute("insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, "
                     + "account_snapshot, transfer_snapshot) values "
                     + "('deposit', 'alice', 'key-1', 'hash-1', null, "
@@ -46,7 +31,7 @@ class CommandColumnsMigrationTest {
 
         migrate(null);
 
-        try (var connection = connect(); var statement = connection.createStatement()) {
+        try (var connection = database.connect(); var statement = connection.createStatement()) {
             var rows = statement.executeQuery("select command_id, balance, version, transfer_id, transfer_to, transfer_amount, "
                     + "transfer_currency, transfer_status, transfer_reason, transfer_requested, transfer_reference, rejection, "
                     + "idempotency_key, request_hash from commands order by command_id");
@@ -82,16 +67,10 @@ class CommandColumnsMigrationTest {
 
     /** Up to {@code target}, or to the newest migration when null. */
     private void migrate(String target) {
-        var flyway = Flyway.configure().dataSource(datasource.get("quarkus.datasource.jdbc.url"),
-                datasource.get("quarkus.datasource.username"), datasource.get("quarkus.datasource.password"));
+        var flyway = database.flyway();
         if (target != null) {
             flyway.target(target);
         }
         flyway.load().migrate();
-    }
-
-    private java.sql.Connection connect() throws SQLException {
-        return DriverManager.getConnection(datasource.get("quarkus.datasource.jdbc.url"), datasource.get("quarkus.datasource.username"),
-                datasource.get("quarkus.datasource.password"));
     }
 }

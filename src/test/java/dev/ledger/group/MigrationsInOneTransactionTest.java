@@ -3,32 +3,17 @@ package dev.ledger.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ledger.PostgresResource;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An upgrade lands whole or not at all: pending migrations share one transaction. */
 class MigrationsInOneTransactionTest {
 
-    private final PostgresResource database = new PostgresResource();
-    private Map<String, String> datasource;
-
-    @BeforeEach
-    void createDatabase() {
-        datasource = database.start();
-    }
-
-    @AfterEach
-    void dropDatabase() {
-        database.stop();
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase();
 
     @Test
     void anUpgradeThatFailsPartWayLeavesTheSchemaAsItWas() throws SQLException {
@@ -44,27 +29,21 @@ class MigrationsInOneTransactionTest {
     }
 
     private FluentConfiguration configuration() {
-        var configuration = Flyway.configure().dataSource(datasource.get("quarkus.datasource.jdbc.url"),
-                datasource.get("quarkus.datasource.username"), datasource.get("quarkus.datasource.password"));
+        var configuration = database.flyway();
         new MigrationsInOneTransaction().customize(configuration);
         return configuration;
     }
 
     private void execute(String sql) throws SQLException {
-        try (var connection = connect(); var statement = connection.createStatement()) {
+        try (var connection = database.connect(); var statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private String query(String sql) throws SQLException {
-        try (var connection = connect(); var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+        try (var connection = database.connect(); var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
         }
-    }
-
-    private java.sql.Connection connect() throws SQLException {
-        return DriverManager.getConnection(datasource.get("quarkus.datasource.jdbc.url"), datasource.get("quarkus.datasource.username"),
-                datasource.get("quarkus.datasource.password"));
     }
 }

@@ -10,7 +10,9 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** Group mode: instances share a consumer group and apply each event once, into the PostgreSQL they share. */
 @ApplicationScoped
@@ -30,6 +32,8 @@ public class GroupMode implements LedgerMode {
     private final StalledPartitions stalled;
     private final Vertx vertx;
     private final String topic;
+    /** Where records that may not be applied are copied; the broker's retention defaults suit it. */
+    private final NewTopic deadLetterTopic;
     private long stallsTimer = -1;
 
     GroupMode(Instance<GroupConsumer> newConsumer, PgNotifications notifications, PgLedgerQueries queries, PgBatchStore store,
@@ -42,6 +46,7 @@ public class GroupMode implements LedgerMode {
         this.stalled = stalled;
         this.vertx = vertx;
         this.topic = config.topic();
+        this.deadLetterTopic = new NewTopic(config.deadLetterTopic(), Optional.of(config.topicPartitions()), Optional.empty());
     }
 
     @Override
@@ -87,6 +92,11 @@ public class GroupMode implements LedgerMode {
     @Override
     public LedgerQueries queries() {
         return queries;
+    }
+
+    @Override
+    public List<NewTopic> ownTopics() {
+        return List.of(deadLetterTopic);
     }
 
     @Override

@@ -30,7 +30,7 @@ public class ConsumptionLifecycle {
 
     void start(@Observes StartupEvent startup) {
         LOG.infof("Starting in %s mode on topic %s", config.mode().name().toLowerCase(), config.topic());
-        int partitions = topic.ensure(mode.needsFullHistory());
+        int partitions = topic.ensure(mode.needsFullHistory(), mode.ownTopics());
         stalled.partitionCount(partitions);
         mode.start(partitions);
     }

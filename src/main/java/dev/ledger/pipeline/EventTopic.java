@@ -4,6 +4,7 @@ import dev.ledger.config.LedgerConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,10 @@ public class EventTopic {
      * Creates the topic if it does not exist, with unlimited retention: it is the source of truth.
      *
      * @param needsFullHistory whether to refuse a topic that may lose events (replay mode rebuilds from all of them)
+     * @param ownTopics the mode's other topics, created with it when missing
      * @return the topic's partition count
      */
-    public int ensure(boolean needsFullHistory) {
+    public int ensure(boolean needsFullHistory, List<NewTopic> ownTopics) {
         var topic = config.topic();
         var admin = Admin.create(clientConfig(AdminClientConfig.configNames()));
         try {
@@ -61,9 +63,10 @@ public class EventTopic {
                     TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.RETENTION_BYTES_CONFIG, "-1",
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-            // Only group mode copies records to the dead-letter topic; the broker's retention defaults suit it.
-            createIfMissing(admin, needsFullHistory ? List.of(eventTopic)
-                    : List.of(eventTopic, new NewTopic(config.deadLetterTopic(), Optional.of(config.topicPartitions()), Optional.empty())));
+            var topics = new ArrayList<NewTopic>();
+            topics.add(eventTopic);
+            topics.addAll(ownTopics);
+            createIfMissing(admin, topics);
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
             if (needsFullHistory) {
                 var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);

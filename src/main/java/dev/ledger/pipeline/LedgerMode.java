@@ -1,7 +1,9 @@
 package dev.ledger.pipeline;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One way of consuming the topic, chosen once at startup from {@code LEDGER_MODE}: replay mode
@@ -23,6 +25,9 @@ public interface LedgerMode {
 
     /** Whether the topic must keep every event forever for this mode (replay rebuilds from all of them). */
     boolean needsFullHistory();
+
+    /** The topics this mode writes besides the event topic: created with it at start, in one request, when missing. */
+    List<NewTopic> ownTopics();
 
     /** The newest snapshot this instance wrote or restored; only replay mode keeps snapshots. */
     default Optional<SnapshotInfo> snapshot() {

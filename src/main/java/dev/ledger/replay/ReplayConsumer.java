@@ -148,7 +148,6 @@ public class ReplayConsumer {
         pending = new PendingFollowUps(config.replay().followUpRetry());
         snapshots = new ReplaySnapshots(topic.clientConfig(), config.snapshotTopic(), config.snapshotCpuShare(),
                 config.snapshotFetchBytes());
-        snapshots.ensureTopic();
         metrics.snapshotAge(snapshots::ageSeconds);
         running = true;
         int threads = Math.max(1, Math.min(partitionCount, config.replay().applyingThreads()));

@@ -1,5 +1,6 @@
 package dev.ledger.replay;
 
+import dev.ledger.config.LedgerConfig;
 import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
 import dev.ledger.pipeline.SnapshotInfo;
@@ -7,8 +8,10 @@ import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** Replay mode: every instance replays the whole topic into its own memory and serves reads from it. */
 @ApplicationScoped
@@ -19,10 +22,12 @@ public class ReplayMode implements LedgerMode {
 
     private final ReplayConsumer consumer;
     private final ReplayState state;
+    private final String snapshotTopic;
 
-    ReplayMode(ReplayConsumer consumer, ReplayState state) {
+    ReplayMode(ReplayConsumer consumer, ReplayState state, LedgerConfig config) {
         this.consumer = consumer;
         this.state = state;
+        this.snapshotTopic = config.snapshotTopic();
     }
 
     @Override
@@ -62,6 +67,11 @@ public class ReplayMode implements LedgerMode {
     @Override
     public Optional<SnapshotInfo> snapshot() {
         return consumer.snapshot();
+    }
+
+    @Override
+    public List<NewTopic> ownTopics() {
+        return List.of(ReplaySnapshots.newTopic(snapshotTopic));
     }
 
     @Override

@@ -52,7 +52,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -143,26 +142,10 @@ final class ReplaySnapshots implements AutoCloseable {
         return writing.get() || System.nanoTime() - notBefore < 0;
     }
 
-    /** Creates the snapshot topic when missing: one partition, kept until deleted explicitly. */
-    void ensureTopic() {
-        var admin = Admin.create(select(AdminClientConfig.configNames()));
-        try {
-            admin.createTopics(List.of(new NewTopic(partition.topic(), Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1",
-                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
-            LOG.infof("Created snapshot topic %s", partition.topic());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create snapshot topic " + partition.topic() + ": " + e.getCause().getMessage(),
-                        e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating snapshot topic " + partition.topic(), e);
-        } finally {
-            // The one call has been answered; the default close would wait about 100 ms more, during start-up.
-            admin.close(Duration.ZERO);
-        }
+    /** The snapshot topic, as replay mode creates it when missing: one partition, kept until deleted explicitly. */
+    static NewTopic newTopic(String name) {
+        return new NewTopic(name, Optional.of(1), Optional.empty()).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
     }
 
     // ---------------------------------------------------------------------------------------------

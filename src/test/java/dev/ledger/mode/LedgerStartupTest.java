@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.pipeline.LedgerMode;
 import dev.ledger.pipeline.LedgerQueries;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,11 @@ class LedgerStartupTest {
         @Override
         public boolean needsFullHistory() {
             return true;
+        }
+
+        @Override
+        public List<NewTopic> ownTopics() {
+            return List.of();
         }
     }
 

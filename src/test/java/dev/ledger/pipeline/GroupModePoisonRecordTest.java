@@ -28,6 +28,12 @@ import org.junit.jupiter.api.Test;
 class GroupModePoisonRecordTest extends PoisonRecordTest {
 
     @Test
+    void theDeadLetterTopicIsCreatedAtStartWithAsManyPartitionsAsTheEventTopic() {
+        var deadLetterTopic = ConfigProvider.getConfig().getValue("ledger.dead-letter-topic", String.class);
+        assertThat(TopicProbe.describe(deadLetterTopic).partitions()).isEqualTo(TopicProbe.describe(TopicProbe.topic()).partitions());
+    }
+
+    @Test
     void brokenRecordsAreCopiedToTheDeadLetterTopicWithTheirReasonAndOrigin() {
         var id = openWith(10, "EUR");
         var garbage = "not an event".getBytes(StandardCharsets.UTF_8);

@@ -42,6 +42,8 @@ public class ReplayRebuildTest {
     @Inject
     EventTopic topic;
     @Inject
+    ReplayMode mode;
+    @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
@@ -58,7 +60,7 @@ public class ReplayRebuildTest {
         var rebuilt = new ReplayState(config);
         int owners = followUpOwners();
         var fresh = consumers.create(config, rebuilt);
-        fresh.start(topic.ensure(true));
+        fresh.start(topic.ensure(true, mode.ownTopics()));
         try {
             assertThat(fresh.caughtUp()).as("ready before replaying anything").isFalse();
             // Read in this order, since positions advance within a batch and readiness just after it:
@@ -106,7 +108,7 @@ public class ReplayRebuildTest {
 
         var rebuilt = new ReplayState(config);
         var fresh = consumers.create(withApplyingThreads(2), rebuilt);
-        fresh.start(topic.ensure(true));
+        fresh.start(topic.ensure(true, mode.ownTopics()));
         try {
             fresh.awaitCaughtUp(Duration.ofSeconds(60));
             assertThat(fresh.caughtUp()).isTrue();

@@ -37,6 +37,8 @@ class ReplayStallTest {
     @Inject
     EventTopic topic;
     @Inject
+    ReplayMode mode;
+    @Inject
     LedgerConfig config;
     @Inject
     EventCodec codec;
@@ -60,7 +62,7 @@ class ReplayStallTest {
 
     @Test
     void aRecordTheStateCannotTakeHoldsBackItsPartitionWhileTheOthersReachTheirEnd() throws Exception {
-        int partitions = topic.ensure(true);
+        int partitions = topic.ensure(true, mode.ownTopics());
         var refused = LedgerClient.newId("unstorable");
         int stalledPartition = StalledPartitions.partitionOf(refused, partitions);
         var before = new ArrayList<String>();

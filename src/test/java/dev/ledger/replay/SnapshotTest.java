@@ -84,6 +84,15 @@ class SnapshotTest {
 
     @Test
     @Order(1)
+    void theSnapshotTopicIsCreatedAtStartWithOnePartitionKeptUntilDeleted() {
+        var topic = TopicProbe.describe(config.snapshotTopic());
+        assertThat(topic.partitions()).isEqualTo(1);
+        assertThat(topic.settings()).containsEntry("retention.ms", "-1").containsEntry("retention.bytes", "-1")
+                .containsEntry("cleanup.policy", "delete");
+    }
+
+    @Test
+    @Order(1)
     void theSnapshotEndpointAnswers404UntilTheInstanceWroteOneThen200() {
         given().get("/admin/snapshot").then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("urn:ledger:problem:snapshot-not-found"));

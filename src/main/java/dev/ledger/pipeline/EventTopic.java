@@ -89,7 +89,7 @@ public class EventTopic {
     }
 
     /** Creates those of {@code topics} that do not exist yet, in one request. */
-    private static void createIfMissing(Admin admin, List<NewTopic> topics) throws ExecutionException, InterruptedException {
+    private static void createIfMissing(Admin admin, List<NewTopic> topics) throws InterruptedException {
         var created = admin.createTopics(topics).values();
         for (var topic : topics) {
             try {
@@ -97,7 +97,8 @@ public class EventTopic {
                 LOG.infof("Created topic %s with %d partitions", topic.name(), topic.numPartitions());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+                    throw new IllegalStateException("Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
         }

@@ -23,6 +23,9 @@ import org.jboss.logging.Logger;
 public class EventTopic {
 
     private static final Logger LOG = Logger.getLogger(EventTopic.class);
+    /** The settings of a topic whose records are kept until deleted explicitly: the event topic, the snapshot topic. */
+    public static final Map<String, String> KEPT_FOREVER = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+            TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
 
     private final Map<String, Object> kafka;
     private final LedgerConfig config;
@@ -59,10 +62,7 @@ public class EventTopic {
         var topic = config.topic();
         var admin = Admin.create(clientConfig(AdminClientConfig.configNames()));
         try {
-            var eventTopic = new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty()).configs(Map.of(
-                    TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.RETENTION_BYTES_CONFIG, "-1",
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            var eventTopic = new NewTopic(topic, Optional.of(config.topicPartitions()), Optional.empty()).configs(KEPT_FOREVER);
             var topics = new ArrayList<NewTopic>();
             topics.add(eventTopic);
             topics.addAll(ownTopics);

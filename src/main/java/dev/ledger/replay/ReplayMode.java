@@ -22,12 +22,12 @@ public class ReplayMode implements LedgerMode {
 
     private final ReplayConsumer consumer;
     private final ReplayState state;
-    private final String snapshotTopic;
+    private final NewTopic snapshotTopic;
 
     ReplayMode(ReplayConsumer consumer, ReplayState state, LedgerConfig config) {
         this.consumer = consumer;
         this.state = state;
-        this.snapshotTopic = config.snapshotTopic();
+        this.snapshotTopic = ReplaySnapshots.newTopic(config.snapshotTopic());
     }
 
     @Override
@@ -71,7 +71,7 @@ public class ReplayMode implements LedgerMode {
 
     @Override
     public List<NewTopic> ownTopics() {
-        return List.of(ReplaySnapshots.newTopic(snapshotTopic));
+        return List.of(snapshotTopic);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ledger.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.pipeline.EventTopic;
 import dev.ledger.pipeline.SnapshotInfo;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.DataOutputStream;
@@ -51,7 +52,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -144,8 +144,7 @@ final class ReplaySnapshots implements AutoCloseable {
 
     /** The snapshot topic, as replay mode creates it when missing: one partition, kept until deleted explicitly. */
     static NewTopic newTopic(String name) {
-        return new NewTopic(name, Optional.of(1), Optional.empty()).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+        return new NewTopic(name, Optional.of(1), Optional.empty()).configs(EventTopic.KEPT_FOREVER);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -45,17 +45,12 @@ public final class TopicProbe {
 
     /** As {@link #recordCount()}, of {@code topic} on the broker at {@code bootstrapServers}. */
     public static long recordCount(String bootstrapServers, String topic) {
-        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        return withAdmin(bootstrapServers, admin -> {
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
             var latest = new HashMap<TopicPartition, OffsetSpec>();
             partitions.forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** A topic as the broker has it: its partition count and its settings. */
@@ -63,13 +58,24 @@ public final class TopicProbe {
     }
 
     public static Described describe(String topic) {
-        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        return withAdmin(bootstrapServers(), admin -> {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
             var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             var settings = new HashMap<String, String>();
             admin.describeConfigs(List.of(resource)).all().get().get(resource).entries()
                     .forEach(entry -> settings.put(entry.name(), entry.value()));
             return new Described(partitions, settings);
+        });
+    }
+
+    /** What one admin client answers, its calls awaited. */
+    private interface AdminCall<T> {
+        T on(Admin admin) throws ExecutionException, InterruptedException;
+    }
+
+    private static <T> T withAdmin(String bootstrapServers, AdminCall<T> call) {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return call.on(admin);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

@@ -186,7 +186,10 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         settings.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         // A dead instance's partitions wait for its session to expire: keep that short (Kafka's default is 45 s).
         settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        // A member hears of a rebalance in a heartbeat's answer, and a joining member waits for every
+        // other to rejoin: with 2 s, an instance's second consumer got its partitions 2 s after the
+        // first had taken them all (BENCHMARKS.md, stop 33).
+        settings.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         consumer = new KafkaConsumer<>(settings, new ByteBufferDeserializer(), new ByteBufferDeserializer());
         clientMetrics = metrics.clientMetrics(consumer);
         admin = Admin.create(topic.clientConfig(AdminClientConfig.configNames()));

@@ -197,6 +197,7 @@ public class PgBatchStore {
                         advanceOffsets(tx, topic, changes, state.newestMicros),
                         upsertAccounts(tx, state.changedAccounts.values()),
                         upsertTransfers(tx, state.changedTransfers.values()),
+                        deleteExpired(tx, "commands", state.horizons()),
                         insertCommands(tx, state.newCommands.values()),
                         insertAppliedFollowUps(tx, state.newlyAppliedFollowUps.values()),
                         // A follow-up already applied (a copy written by a replay instance or an earlier owner, applied
@@ -216,7 +217,6 @@ public class PgBatchStore {
                                 changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
                                 changes.notifications().isEmpty(), arrays(strings(changes.notifications()))),
-                        deleteExpired(tx, "commands", state.horizons()),
                         deleteExpired(tx, "applied_follow_ups", state.horizons()),
                         tx.query("commit").execute().replaceWithVoid()));
     }
@@ -239,8 +239,10 @@ public class PgBatchStore {
 
     /**
      * Drops the idempotency records that fell out of the retention on the batch's partitions: one
-     * statement for all of them, by the (event_partition, event_micros) index. Sent after the
-     * inserts, so a record this batch stored and saw expire goes too.
+     * statement for all of them, by the (event_partition, event_micros) index. The commands' goes
+     * before their insert, so that a command stored again once expired meets no row (see
+     * {@link #insertCommands}): a result this batch stores and sees expire goes with the partition's
+     * next batch. The follow-ups' goes after their insert, so such a record goes at once.
      */
     private static Uni<Void> deleteExpired(SqlClient tx, String table, Map<Integer, Long> horizons) {
         var partitions = horizons.keySet().toArray(Integer[]::new);
@@ -316,9 +318,13 @@ public class PgBatchStore {
     }
 
     /**
-     * A command id is stored again only once its earlier result expired (a retry after the
-     * retention is a new command): the new result replaces the row, which this batch may not have
-     * deleted yet.
+     * A plain insert: a command id is stored again only once its earlier result expired (a retry
+     * after the retention is a new command), and {@link #deleteExpired} has then deleted that row
+     * earlier in the transaction. Without {@code on conflict}, PostgreSQL inserts a 5,000-row batch
+     * in a sixth less time, and this statement is nearly half of a backlog's database time
+     * (BENCHMARKS.md, stop 33). The same id inserted by another partition's batch at the same moment
+     * (a record reusing a command id on another account) fails this batch with a unique violation:
+     * its partitions are then applied one by one, each reading that row first.
      */
     private static Uni<Void> insertCommands(SqlClient tx, Collection<BatchState.Dated<CommandResult>> dated) {
         var commands = dated.stream().map(BatchState.Dated::value).toList();
@@ -329,15 +335,7 @@ public class PgBatchStore {
                         + "transfer_requested, transfer_reference, event_partition, event_micros) "
                         + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], "
                         + "$8::text[], $9::text[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::text[], "
-                        + "$16::int4[], $17::int8[]) "
-                        + "on conflict (command_id) do update set account_id = excluded.account_id, "
-                        + "idempotency_key = excluded.idempotency_key, request_hash = excluded.request_hash, "
-                        + "rejection = excluded.rejection, balance = excluded.balance, version = excluded.version, "
-                        + "transfer_id = excluded.transfer_id, transfer_to = excluded.transfer_to, "
-                        + "transfer_amount = excluded.transfer_amount, transfer_currency = excluded.transfer_currency, "
-                        + "transfer_status = excluded.transfer_status, transfer_reason = excluded.transfer_reason, "
-                        + "transfer_requested = excluded.transfer_requested, transfer_reference = excluded.transfer_reference, "
-                        + "applied_at = now(), event_partition = excluded.event_partition, event_micros = excluded.event_micros",
+                        + "$16::int4[], $17::int8[])",
                 commands.isEmpty(), arrays(
                         strings(commands.stream().map(CommandResult::commandId).toList()),
                         strings(commands.stream().map(CommandResult::accountId).toList()),
@@ -363,6 +361,10 @@ public class PgBatchStore {
         return transfers.stream().map(transfer -> transfer == null ? null : column.apply(transfer)).toArray(String[]::new);
     }
 
+    /**
+     * Not a plain insert, unlike {@link #insertCommands}: a follow-up seen again within the retention is
+     * a duplicate that the rules mark applied again, which dates its record from the later sighting.
+     */
     private static Uni<Void> insertAppliedFollowUps(SqlClient tx, Collection<BatchState.Dated<String>> followUps) {
         return run(tx, "insert into applied_follow_ups (event_id, event_partition, event_micros) "
                         + "select * from unnest($1::text[], $2::int4[], $3::int8[]) "

@@ -1,0 +1,16 @@
+package dev.ledger.pipeline;
+
+import dev.ledger.GroupMode;
+import dev.ledger.KafkaBrokerResource;
+import dev.ledger.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link CommandIdReuseTest} in group mode: the id's row is stored once, by whichever partition's batch commits first. */
+@QuarkusTest
+@TestProfile(GroupMode.class)
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
+class GroupModeCommandIdReuseTest extends CommandIdReuseTest {
+}

@@ -269,7 +269,7 @@ public final class EventGenerator {
         }
 
         @Override
-        public Optional<CommandResult> command(String commandId) {
+        public Optional<CommandResult> command(String accountId, String commandId) {
             return Optional.empty();
         }
 

@@ -40,8 +40,8 @@ public final class Ledger {
 
     /** A client's command: applied once per command id, whatever the payload. */
     private static Decision command(LedgerView state, LedgerEvent event) {
-        // Command ids are derived from the Idempotency-Key and the account, so this reads this partition only.
-        var earlier = state.command(event.commandId());
+        // Command ids are derived from the Idempotency-Key and the account: this reads this account's alone.
+        var earlier = state.command(event.accountId(), event.commandId());
         if (earlier.isPresent()) {
             return Objects.equals(earlier.get().requestHash(), event.requestHash())
                     ? Decision.nothing(event, DUPLICATE)

@@ -13,7 +13,12 @@ public interface LedgerView {
      */
     Optional<Transfer> transfer(String transferId, String from);
 
-    Optional<CommandResult> command(String commandId);
+    /**
+     * This account's command under this id. A command id is its account's own: the same id on
+     * another account (only a forged or faulty record writes one) is another command, so that an
+     * account's state still depends on its own partition's order alone.
+     */
+    Optional<CommandResult> command(String accountId, String commandId);
 
     /** Whether the follow-up event with this id has already been applied (it may be published twice). */
     boolean followUpApplied(String eventId);

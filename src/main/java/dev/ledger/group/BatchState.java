@@ -27,7 +27,7 @@ final class BatchState implements LedgerView, LedgerWriter {
 
     private final Map<String, Account> accounts;
     private final Map<TransferKey, Transfer> transfers;
-    private final Map<String, Dated<CommandResult>> commands;
+    private final Map<CommandKey, Dated<CommandResult>> commands;
     private final Map<String, Dated<String>> appliedFollowUps;
     private final IdempotencyRetention retention;
     /** Per partition, the newest event time applied, this batch's events included. */
@@ -42,10 +42,10 @@ final class BatchState implements LedgerView, LedgerWriter {
      * one order, so two such batches wait for each other instead of deadlocking (40P01).
      */
     final Map<TransferKey, Transfer> changedTransfers = new TreeMap<>(TransferKey.ORDER);
-    final Map<String, Dated<CommandResult>> newCommands = new LinkedHashMap<>();
+    final Map<CommandKey, Dated<CommandResult>> newCommands = new LinkedHashMap<>();
     final Map<String, Dated<String>> newlyAppliedFollowUps = new LinkedHashMap<>();
 
-    BatchState(Map<String, Account> accounts, Map<TransferKey, Transfer> transfers, Map<String, Dated<CommandResult>> commands,
+    BatchState(Map<String, Account> accounts, Map<TransferKey, Transfer> transfers, Map<CommandKey, Dated<CommandResult>> commands,
                Map<String, Dated<String>> appliedFollowUps, Map<Integer, Long> newestMicros, IdempotencyRetention retention) {
         this.accounts = new HashMap<>(accounts);
         this.transfers = new HashMap<>(transfers);
@@ -100,6 +100,13 @@ final class BatchState implements LedgerView, LedgerWriter {
         }
     }
 
+    /** A commands row's key: a command id is its account's own. */
+    record CommandKey(String accountId, String commandId) {
+        static CommandKey of(CommandResult command) {
+            return new CommandKey(command.accountId(), command.commandId());
+        }
+    }
+
     @Override
     public Optional<Account> account(String accountId) {
         return Optional.ofNullable(accounts.get(accountId));
@@ -111,8 +118,8 @@ final class BatchState implements LedgerView, LedgerWriter {
     }
 
     @Override
-    public Optional<CommandResult> command(String commandId) {
-        return kept(commands.get(commandId));
+    public Optional<CommandResult> command(String accountId, String commandId) {
+        return kept(commands.get(new CommandKey(accountId, commandId)));
     }
 
     @Override
@@ -135,8 +142,8 @@ final class BatchState implements LedgerView, LedgerWriter {
     @Override
     public void putCommand(CommandResult command) {
         var dated = dated(command);
-        commands.put(command.commandId(), dated);
-        newCommands.put(command.commandId(), dated);
+        commands.put(CommandKey.of(command), dated);
+        newCommands.put(CommandKey.of(command), dated);
     }
 
     @Override

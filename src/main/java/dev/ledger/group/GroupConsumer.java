@@ -524,7 +524,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     }
 
     private static CommandResult storedCommand(BatchState state, Decision decision) {
-        return decision.isFollowUp() ? null : state.command(decision.event().commandId()).orElse(null);
+        return decision.isFollowUp() ? null : state.command(decision.event().accountId(), decision.event().commandId()).orElse(null);
     }
 
     /** Skipped as replay mode skips it, and copied to the dead-letter topic. */

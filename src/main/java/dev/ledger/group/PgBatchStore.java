@@ -115,7 +115,7 @@ public class PgBatchStore {
                                         + CommandRows.FROM + " where c.command_id = any($1)", commandIds,
                                 row -> new BatchState.Dated<>(CommandRows.result(row), row.getInteger(CommandRows.COUNT),
                                         row.getLong(CommandRows.COUNT + 1)),
-                                dated -> dated.value().commandId()),
+                                dated -> BatchState.CommandKey.of(dated.value())),
                         select(connection, "select event_id, event_partition, event_micros from applied_follow_ups where event_id = any($1)",
                                 followUpIds, row -> new BatchState.Dated<>(row.getString(0), row.getInteger(1), row.getLong(2)),
                                 BatchState.Dated::value),
@@ -162,7 +162,7 @@ public class PgBatchStore {
     /** The stored results of these commands, those that exist. */
     public Uni<Collection<CommandResult>> commands(Set<String> commandIds) {
         return select(pools.get(), "select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c.command_id = any($1)",
-                commandIds, CommandRows::result, CommandResult::commandId)
+                commandIds, CommandRows::result, BatchState.CommandKey::of)
                 .map(Map::values);
     }
 
@@ -318,13 +318,12 @@ public class PgBatchStore {
     }
 
     /**
-     * A plain insert: a command id is stored again only once its earlier result expired (a retry
-     * after the retention is a new command), and {@link #deleteExpired} has then deleted that row
-     * earlier in the transaction. Without {@code on conflict}, PostgreSQL inserts a 5,000-row batch
-     * in a sixth less time, and this statement is nearly half of a backlog's database time
-     * (BENCHMARKS.md, stop 33). The same id inserted by another partition's batch at the same moment
-     * (a record reusing a command id on another account) fails this batch with a unique violation:
-     * its partitions are then applied one by one, each reading that row first.
+     * A plain insert: an account's command id is stored again only once its earlier result expired
+     * (a retry after the retention is a new command), and {@link #deleteExpired} has then deleted
+     * that row earlier in the transaction. Without {@code on conflict}, PostgreSQL inserts a
+     * 5,000-row batch in a sixth less time, and this statement is nearly half of a backlog's
+     * database time (BENCHMARKS.md, stop 33). Rows are keyed by command id and account (V9), so
+     * another partition's batch never inserts the same key.
      */
     private static Uni<Void> insertCommands(SqlClient tx, Collection<BatchState.Dated<CommandResult>> dated) {
         var commands = dated.stream().map(BatchState.Dated::value).toList();

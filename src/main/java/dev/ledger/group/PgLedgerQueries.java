@@ -95,10 +95,14 @@ public class PgLedgerQueries implements LedgerQueries {
         return command("idempotency_key", idempotencyKey);
     }
 
-    /** The command whose {@code column} holds {@code value}: the command id, or the idempotency key (unique while kept). */
+    /**
+     * The command whose {@code column} holds {@code value}: the command id, or the idempotency key
+     * (unique while kept). Only forged records put one command id on two accounts: every instance
+     * then shows the same of them.
+     */
     private Uni<Optional<CommandResult>> command(String column, String value) {
         return reachable(pools.get().preparedQuery("select " + CommandRows.COLUMNS + " from " + CommandRows.FROM + " where c." + column
-                        + " = $1 limit 1")
+                        + " = $1 order by c.account_id limit 1")
                 .execute(Tuple.of(value))
                 .map(rows -> first(rows, CommandRows::result)));
     }

@@ -77,7 +77,8 @@ final class CommandResults {
     }
 
     /**
-     * Stores a result; a later one under the same command id replaces it.
+     * Stores a result; a later one under the same command id and account replaces it (a command
+     * id is its account's own: on another account it is another command).
      *
      * @param partition the partition of the command's event
      * @param eventMicros the command's event time, by which it expires
@@ -127,9 +128,9 @@ final class CommandResults {
         }
         current.rows++;
         // Live first, then the restored one superseded: a reader meanwhile finds one or the other.
-        current.index(row, result.commandId(), id != null, result.idempotencyKey(), key != null);
+        current.index(row, result.commandId(), id != null, result.accountId(), accounts, result.idempotencyKey(), key != null);
         if (id != null) {
-            restored.supersede(id.getMostSignificantBits(), id.getLeastSignificantBits());
+            restored.supersede(id.getMostSignificantBits(), id.getLeastSignificantBits(), result.accountId());
         }
         if (result.idempotencyKey() != null) {
             restored.supersede(result.idempotencyKey());
@@ -317,16 +318,23 @@ final class CommandResults {
         return row < 0 ? Optional.empty() : Optional.of(accounts.account(row));
     }
 
+    /** The result under this command id, the first found on any account (only forged records put one id on two). */
     Optional<CommandResult> get(String commandId) {
+        return get(commandId, null);
+    }
+
+    /** The result of this command on this account; with {@code accountId} null, as {@link #get(String)}. */
+    Optional<CommandResult> get(String commandId, String accountId) {
         var in = columns;
         var uuid = canonicalUuid(commandId);
         long high = high(commandId, uuid);
         long low = low(commandId, uuid);
-        int row = find(in.byId, in.idHigh, in.idLow, high, low, found -> in.sameId(found, commandId, uuid != null));
+        int row = find(in.byId, in.idHigh, in.idLow, high, low, found -> in.sameId(found, commandId, uuid != null)
+                && (accountId == null || in.ofAccount(found, accountId, accounts)));
         if (row >= 0) {
             return expired(in, row) ? Optional.empty() : Optional.of(in.result(row, accounts));
         }
-        return uuid != null ? restored.get(high, low, this::account) : Optional.empty();
+        return uuid != null ? restored.get(high, low, accountId, this::account) : Optional.empty();
     }
 
     /** The command last applied with this Idempotency-Key, on whichever account. */
@@ -477,6 +485,12 @@ final class CommandResults {
             return (flags[row] & AS_PUT) != 0 ? ((CommandResult) ref[row]).commandId().equals(commandId) : canonical;
         }
 
+        /** Whether {@code row} is a command of this account; looked up only once its id matched. */
+        boolean ofAccount(int row, String accountId, Accounts accounts) {
+            return (flags[row] & AS_PUT) != 0 ? ((CommandResult) ref[row]).accountId().equals(accountId)
+                    : account[row] == accounts.row(accountId);
+        }
+
         boolean sameKey(int k, String idempotencyKey, boolean canonical) {
             if ((flags[keyedRow[k]] & AS_PUT) != 0) {
                 return ((CommandResult) ref[keyedRow[k]]).idempotencyKey().equals(idempotencyKey);
@@ -510,13 +524,14 @@ final class CommandResults {
 
         /**
          * Publishes {@code row}, whose columns are written: under its id, replacing an earlier row of
-         * that id, and under its key, replacing an earlier row of that key.
+         * that id and account, and under its key, replacing an earlier row of that key.
          */
-        void index(int row, String commandId, boolean canonicalId, String idempotencyKey, boolean canonicalKey) {
+        void index(int row, String commandId, boolean canonicalId, String accountId, Accounts accounts, String idempotencyKey,
+                   boolean canonicalKey) {
             int mask = byId.length - 1;
             int slot = RestoredResults.mix(idHigh[row], idLow[row]) & mask;
             for (int e; (e = byId[slot]) != 0 && !(idHigh[e - 1] == idHigh[row] && idLow[e - 1] == idLow[row]
-                    && sameId(e - 1, commandId, canonicalId)); ) {
+                    && sameId(e - 1, commandId, canonicalId) && ofAccount(e - 1, accountId, accounts)); ) {
                 slot = (slot + 1) & mask;
             }
             SLOTS.setRelease(byId, slot, row + 1);

@@ -296,7 +296,7 @@ public class ReplayConsumer {
                 var commandId = decision.event().commandId();
                 // Reading a stored result back costs more than applying it: only for a request that waits here.
                 boolean awaited = !decision.isFollowUp() && outcomes.awaited(commandId);
-                outcomes.applied(decision, awaited ? state.command(commandId).orElse(null) : null);
+                outcomes.applied(decision, awaited ? state.command(decision.event().accountId(), commandId).orElse(null) : null);
             }
             synchronized (afterBatch) {
                 if (!caughtUp && reachedStartEnd()) {

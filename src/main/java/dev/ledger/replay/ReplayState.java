@@ -148,6 +148,11 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     @Override
+    public Optional<CommandResult> command(String accountId, String commandId) {
+        return commands.get(commandId, accountId);
+    }
+
+    /** The result under this command id, on whichever account (only forged records put one id on two). */
     public Optional<CommandResult> command(String commandId) {
         return commands.get(commandId);
     }
@@ -526,8 +531,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         }
 
         @Override
-        public Optional<CommandResult> command(String commandId) {
-            return ReplayState.this.command(commandId);
+        public Optional<CommandResult> command(String accountId, String commandId) {
+            return ReplayState.this.command(accountId, commandId);
         }
 
         @Override

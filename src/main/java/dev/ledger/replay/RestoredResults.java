@@ -138,11 +138,11 @@ final class RestoredResults {
         return Integer.highestOneBit((int) least - 1) << 1;
     }
 
-    /** A later row with the same id replaces an earlier one (a cut may give a row twice). */
+    /** A later row with the same id and account replaces an earlier one (a cut may give a row twice). */
     private void indexId(int row) {
         int mask = byId.length - 1;
         int slot = mix(idHigh[row], idLow[row]) & mask;
-        while (byId[slot] != 0 && !sameId(byId[slot] - 1, idHigh[row], idLow[row])) {
+        while (byId[slot] != 0 && !(sameId(byId[slot] - 1, idHigh[row], idLow[row]) && account[byId[slot] - 1] == account[row])) {
             slot = (slot + 1) & mask;
         }
         byId[slot] = row + 1;
@@ -190,12 +190,13 @@ final class RestoredResults {
         return size;
     }
 
-    /** The row of this canonical UUID command id, or -1. */
-    private int find(long high, long low) {
+    /** The row of this canonical UUID command id on this account (on any, when null), or -1. */
+    private int find(long high, long low, String accountId) {
         int mask = byId.length - 1;
         for (int slot = mix(high, low) & mask; byId[slot] != 0; slot = (slot + 1) & mask) {
-            if (sameId(byId[slot] - 1, high, low)) {
-                return byId[slot] - 1;
+            int row = byId[slot] - 1;
+            if (sameId(row, high, low) && (accountId == null || accountIds[account[row]].equals(accountId))) {
+                return row;
             }
         }
         return -1;
@@ -231,9 +232,9 @@ final class RestoredResults {
         horizons.expire(onPartition, horizon);
     }
 
-    /** The writer's, before it stores a live result under this command id: a restored one under it is replaced. */
-    void supersede(long high, long low) {
-        int row = size == 0 ? -1 : find(high, low);
+    /** The writer's, before it stores a live result under this command id and account: a restored one under them is replaced. */
+    void supersede(long high, long low, String accountId) {
+        int row = size == 0 ? -1 : find(high, low, accountId);
         if (row >= 0) {
             mark(idSuperseded, row);
         }
@@ -247,8 +248,9 @@ final class RestoredResults {
         }
     }
 
-    Optional<CommandResult> get(long high, long low, Function<String, Optional<Account>> accounts) {
-        int row = find(high, low);
+    /** @param accountId the command's account, or null for the first found on any */
+    Optional<CommandResult> get(long high, long low, String accountId, Function<String, Optional<Account>> accounts) {
+        int row = find(high, low, accountId);
         return row >= 0 && !marked(idSuperseded, row) && kept(row) ? Optional.of(result(row, accounts)) : Optional.empty();
     }
 

@@ -559,7 +559,7 @@ class LedgerTest {
 
             assertNothingDecided(retry, DUPLICATE);
             assertThat(store.accountNamed("alice").balance()).isEqualTo(600);
-            assertThat(store.command(first.commandId())).contains(firstResult);
+            assertThat(store.command("alice", first.commandId())).contains(firstResult);
         }
 
         @Test
@@ -591,7 +591,21 @@ class LedgerTest {
 
             assertNothingDecided(decision, rejected(Rejection.IDEMPOTENCY_KEY_REUSED));
             assertThat(store.accountNamed("alice").balance()).isEqualTo(600);
-            assertThat(store.command(first.commandId())).contains(firstResult);
+            assertThat(store.command("alice", first.commandId())).contains(firstResult);
+        }
+
+        @Test
+        void commandIdUsedOnAnotherAccountIsThatAccountsOwnCommand() {
+            store.seed(new Account("bob", "owner of bob", "EUR", 0, 1));
+            var first = deposit("alice", 100);
+            store.apply(first);
+            var forged = new LedgerEvent("event-bob", "bob", first.commandId(), T0, null, null, new DepositRequested(30, null));
+
+            assertThat(store.apply(forged).outcome()).isEqualTo(APPLIED);
+            assertThat(store.accountNamed("bob").balance()).isEqualTo(30);
+            assertNothingDecided(store.apply(republished(first)), DUPLICATE);
+            assertNothingDecided(store.apply(republished(forged)), DUPLICATE);
+            assertThat(store.accountNamed("alice").balance()).isEqualTo(600);
         }
     }
 
@@ -983,7 +997,8 @@ class LedgerTest {
         final Map<String, Account> accounts = new HashMap<>();
         /** By transfer id and sender, as the real stores key them. */
         final Map<List<String>, Transfer> transfers = new HashMap<>();
-        private final Map<String, CommandResult> commands = new HashMap<>();
+        /** By account and command id, as the real stores key them. */
+        private final Map<List<String>, CommandResult> commands = new HashMap<>();
         private final Set<String> appliedFollowUps = new HashSet<>();
 
         @Override
@@ -997,8 +1012,8 @@ class LedgerTest {
         }
 
         @Override
-        public Optional<CommandResult> command(String commandId) {
-            return Optional.ofNullable(commands.get(commandId));
+        public Optional<CommandResult> command(String accountId, String commandId) {
+            return Optional.ofNullable(commands.get(List.of(accountId, commandId)));
         }
 
         @Override
@@ -1018,7 +1033,7 @@ class LedgerTest {
 
         @Override
         public void putCommand(CommandResult command) {
-            commands.put(command.commandId(), command);
+            commands.put(List.of(command.accountId(), command.commandId()), command);
         }
 
         @Override

@@ -7,7 +7,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@link CommandIdReuseTest} in group mode: the id's row is stored once, by whichever partition's batch commits first. */
+/** {@link CommandIdReuseTest} in group mode: a row per account under the id, the two partitions' batches at any moment. */
 @QuarkusTest
 @TestProfile(GroupMode.class)
 @WithTestResource(KafkaBrokerResource.class)

@@ -161,6 +161,25 @@ class CommandResultsTest {
     }
 
     @Test
+    void aCommandIdOnAnotherAccountIsAnotherCommandAndReplacesOnlyItsAccountsResult() {
+        accounts.put(new Account("bob", "Bob", "EUR", 0, 1));
+        var alices = new CommandResult(UUID_ID, "alice", null, null, null, new Account("alice", "Alice Liddell", "EUR", 900, 5), null);
+        var bobs = new CommandResult(UUID_ID, "bob", null, null, Rejection.INSUFFICIENT_FUNDS, null, null);
+        var alicesAgain = new CommandResult(UUID_ID, "alice", null, null, Rejection.INSUFFICIENT_FUNDS, null, null);
+        results.put(alices, 0, 1);
+        results.put(bobs, 1, 2);
+        results.put(alicesAgain, 0, 3);
+        for (int i = 0; i < 1_000; i++) {
+            results.put(new CommandResult(new UUID(i, -i).toString(), "alice", null, null, null, null, null), 0, 4 + i);
+        }
+
+        assertThat(results.get(UUID_ID, "alice")).contains(alicesAgain);
+        assertThat(results.get(UUID_ID, "bob")).contains(bobs);
+        assertThat(results.get(UUID_ID, "carol")).isEmpty();
+        assertThat(rowsHeld()).isEqualTo(1_000 + 2);
+    }
+
+    @Test
     void aCutGivesWhatWasHeldWhenItBeganNotWhatCameAfter() {
         var before = new CommandResult(UUID_ID, "alice", null, null, Rejection.ACCOUNT_NOT_FOUND, null, null);
         var asPut = new CommandResult("command-1", "alice", null, null, null, null, null);

@@ -205,6 +205,27 @@ class RestoredResultsTest {
     }
 
     @Test
+    void aCommandIdOnTwoAccountsIsTwoCommandsThroughASnapshotAndAfter() throws IOException {
+        var state = running();
+        var bobsUnderAlicesId = new CommandResult(DEPOSITED.commandId(), "bob", null, null, Rejection.INSUFFICIENT_FUNDS, null, null);
+        state.writeBatch(() -> {
+            state.beginEvent(1, START.plus(Duration.ofDays(1)).plusSeconds(1));
+            state.putCommand(bobsUnderAlicesId);
+        });
+        var restored = restore(snapshot(state));
+        var bobsAgain = new CommandResult(DEPOSITED.commandId(), "bob", null, null, null, new Account("bob", "Bob", "EUR", 40, 2), null);
+
+        assertThat(restored.command("alice", DEPOSITED.commandId())).contains(DEPOSITED);
+        assertThat(restored.command("bob", DEPOSITED.commandId())).contains(bobsUnderAlicesId);
+        restored.writeBatch(() -> {
+            restored.beginEvent(1, START.plus(Duration.ofDays(1)).plusSeconds(2));
+            restored.putCommand(bobsAgain);
+        });
+        assertThat(restored.command("alice", DEPOSITED.commandId())).as("not replaced by Bob's").contains(DEPOSITED);
+        assertThat(restored.command("bob", DEPOSITED.commandId())).contains(bobsAgain);
+    }
+
+    @Test
     void aSnapshotOfARestoredStateHoldsItsResultsAsTheyStoodAtTheCutAndRestoresToTheSameDigest() throws IOException {
         var restored = restore(snapshot(running()));
         var later = result("bob", "key-later", HASH, null, new Account("bob", "Bob", "EUR", 50, 3), null);

@@ -28,7 +28,7 @@ final class BatchState implements LedgerView, LedgerWriter {
     private final Map<String, Account> accounts;
     private final Map<TransferKey, Transfer> transfers;
     private final Map<CommandKey, Dated<CommandResult>> commands;
-    private final Map<String, Dated<String>> appliedFollowUps;
+    private final Map<FollowUpKey, Dated<String>> appliedFollowUps;
     private final IdempotencyRetention retention;
     /** Per partition, the newest event time applied, this batch's events included. */
     final Map<Integer, Long> newestMicros;
@@ -43,10 +43,10 @@ final class BatchState implements LedgerView, LedgerWriter {
      */
     final Map<TransferKey, Transfer> changedTransfers = new TreeMap<>(TransferKey.ORDER);
     final Map<CommandKey, Dated<CommandResult>> newCommands = new LinkedHashMap<>();
-    final Map<String, Dated<String>> newlyAppliedFollowUps = new LinkedHashMap<>();
+    final Map<FollowUpKey, Dated<String>> newlyAppliedFollowUps = new LinkedHashMap<>();
 
     BatchState(Map<String, Account> accounts, Map<TransferKey, Transfer> transfers, Map<CommandKey, Dated<CommandResult>> commands,
-               Map<String, Dated<String>> appliedFollowUps, Map<Integer, Long> newestMicros, IdempotencyRetention retention) {
+               Map<FollowUpKey, Dated<String>> appliedFollowUps, Map<Integer, Long> newestMicros, IdempotencyRetention retention) {
         this.accounts = new HashMap<>(accounts);
         this.transfers = new HashMap<>(transfers);
         this.commands = new HashMap<>(commands);
@@ -107,6 +107,19 @@ final class BatchState implements LedgerView, LedgerWriter {
         }
     }
 
+    /**
+     * An applied_follow_ups row's key: a follow-up id is its partition's own (V9), so that whether
+     * a partition applies a follow-up never depends on how far another one is.
+     */
+    record FollowUpKey(String eventId, int partition) {
+        /** The partition of rows applied before V5, which kept none: they count on every partition. */
+        static final int ANY = -1;
+
+        static FollowUpKey of(Dated<String> applied) {
+            return new FollowUpKey(applied.value(), applied.partition());
+        }
+    }
+
     @Override
     public Optional<Account> account(String accountId) {
         return Optional.ofNullable(accounts.get(accountId));
@@ -124,7 +137,8 @@ final class BatchState implements LedgerView, LedgerWriter {
 
     @Override
     public boolean followUpApplied(String eventId) {
-        return kept(appliedFollowUps.get(eventId)).isPresent();
+        return kept(appliedFollowUps.get(new FollowUpKey(eventId, currentPartition))).isPresent()
+                || appliedFollowUps.containsKey(new FollowUpKey(eventId, FollowUpKey.ANY));
     }
 
     @Override
@@ -149,7 +163,7 @@ final class BatchState implements LedgerView, LedgerWriter {
     @Override
     public void markFollowUpApplied(String eventId) {
         var dated = dated(eventId);
-        appliedFollowUps.put(eventId, dated);
-        newlyAppliedFollowUps.put(eventId, dated);
+        appliedFollowUps.put(FollowUpKey.of(dated), dated);
+        newlyAppliedFollowUps.put(FollowUpKey.of(dated), dated);
     }
 }

@@ -463,7 +463,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
         var decidedFollowUps = new ArrayList<PendingFollowUp>();
         var publishNow = new ArrayList<LedgerEvent>();
         var traces = new HashMap<String, Context>();
-        var seenFollowUps = new HashSet<String>();
+        var seenFollowUps = new ArrayList<BatchState.FollowUpKey>();
         var announcements = new ArrayList<String>();
         var copies = new ArrayList<Uni<Void>>();
         // Past the publisher's window, even a recent record's follow-ups wait in the outbox, never published:
@@ -487,10 +487,10 @@ public class GroupConsumer implements ConsumerRebalanceListener {
             decision.writeTo(state);
             decisions.add(decision);
             if (decision.isFollowUp()) {
-                seenFollowUps.add(read.event().eventId());
+                seenFollowUps.add(new BatchState.FollowUpKey(read.event().eventId(), read.record().partition()));
             }
             for (var followUp : decision.followUps()) {
-                decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(),
+                decidedFollowUps.add(new PendingFollowUp(followUp.eventId(), read.record().partition(), stalled.partitionOf(followUp.accountId()),
                         new String(codec.encode(followUp), StandardCharsets.UTF_8), recent && publishing));
                 if (recent && publishing) {
                     publishNow.add(followUp);

@@ -63,11 +63,12 @@ public class PgBatchStore {
     /**
      * A follow-up to keep in the outbox until it is applied.
      *
+     * @param targetPartition where it is applied: only a follow-up applied there under its id is it
      * @param published whether it is handed to the broker once the batch commits; one that is not
      *                  (decided while catching up, or past the publisher's window) may be claimed
      *                  before the retry interval: see {@link #duePending}
      */
-    public record PendingFollowUp(String eventId, int sourcePartition, String event, boolean published) {
+    public record PendingFollowUp(String eventId, int sourcePartition, int targetPartition, String event, boolean published) {
     }
 
     /**
@@ -76,7 +77,7 @@ public class PgBatchStore {
      * @param firstOffsets per partition, the offset of the batch's first record
      * @param nextOffsets per partition, the offset after the batch's last record
      */
-    public record BatchChanges(List<PendingFollowUp> decidedFollowUps, Set<String> seenFollowUps,
+    public record BatchChanges(List<PendingFollowUp> decidedFollowUps, List<BatchState.FollowUpKey> seenFollowUps,
                                Map<Integer, Long> firstOffsets, Map<Integer, Long> nextOffsets, List<String> notifications) {
     }
 
@@ -118,7 +119,7 @@ public class PgBatchStore {
                                 dated -> BatchState.CommandKey.of(dated.value())),
                         select(connection, "select event_id, event_partition, event_micros from applied_follow_ups where event_id = any($1)",
                                 followUpIds, row -> new BatchState.Dated<>(row.getString(0), row.getInteger(1), row.getLong(2)),
-                                BatchState.Dated::value),
+                                BatchState.FollowUpKey::of),
                         newestEventTimes(connection, topic, partitions))
                 .asTuple()
                 .map(rows -> new BatchState(rows.getItem2(), rows.getItem3(), rows.getItem4(), rows.getItem5(), rows.getItem6(),
@@ -203,18 +204,25 @@ public class PgBatchStore {
                         // A follow-up already applied (a copy written by a replay instance or an earlier owner, applied
                         // before the record that decides it here) is not kept: nothing would delete it, and it would be
                         // published again once due.
-                        run(tx, "insert into pending_follow_ups (event_id, source_partition, event, published) "
-                                        + "select * from unnest($1::text[], $2::int4[], $3::text[], $4::bool[]) "
-                                        + "as decided(event_id, source_partition, event, published) where not exists "
-                                        + "(select 1 from applied_follow_ups applied where applied.event_id = decided.event_id) "
+                        run(tx, "insert into pending_follow_ups (event_id, source_partition, target_partition, event, published) "
+                                        + "select * from unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::bool[]) "
+                                        + "as decided(event_id, source_partition, target_partition, event, published) where not exists "
+                                        + "(select 1 from applied_follow_ups applied where applied.event_id = decided.event_id "
+                                        + "and applied.event_partition in (decided.target_partition, " + BatchState.FollowUpKey.ANY + ")) "
                                         + "on conflict do nothing",
                                 changes.decidedFollowUps().isEmpty(), arrays(
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),
                                         changes.decidedFollowUps().stream().map(PendingFollowUp::sourcePartition).toArray(Integer[]::new),
+                                        changes.decidedFollowUps().stream().map(PendingFollowUp::targetPartition).toArray(Integer[]::new),
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()),
                                         changes.decidedFollowUps().stream().map(PendingFollowUp::published).toArray(Boolean[]::new))),
-                        run(tx, "delete from pending_follow_ups where event_id = any($1)",
-                                changes.seenFollowUps().isEmpty(), arrays(strings(changes.seenFollowUps()))),
+                        // Only the entry applied where it belongs: a forged record elsewhere under its id is not it.
+                        run(tx, "delete from pending_follow_ups pending using unnest($1::text[], $2::int4[]) as seen(event_id, partition) "
+                                        + "where pending.event_id = seen.event_id "
+                                        + "and (pending.target_partition is null or pending.target_partition = seen.partition)",
+                                changes.seenFollowUps().isEmpty(), arrays(
+                                        strings(changes.seenFollowUps().stream().map(BatchState.FollowUpKey::eventId).toList()),
+                                        changes.seenFollowUps().stream().map(BatchState.FollowUpKey::partition).toArray(Integer[]::new))),
                         run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
                                 changes.notifications().isEmpty(), arrays(strings(changes.notifications()))),
                         deleteExpired(tx, "applied_follow_ups", state.horizons()),
@@ -367,8 +375,7 @@ public class PgBatchStore {
     private static Uni<Void> insertAppliedFollowUps(SqlClient tx, Collection<BatchState.Dated<String>> followUps) {
         return run(tx, "insert into applied_follow_ups (event_id, event_partition, event_micros) "
                         + "select * from unnest($1::text[], $2::int4[], $3::int8[]) "
-                        + "on conflict (event_id) do update set event_partition = excluded.event_partition, "
-                        + "event_micros = excluded.event_micros",
+                        + "on conflict (event_id, event_partition) do update set event_micros = excluded.event_micros",
                 followUps.isEmpty(), arrays(
                         strings(followUps.stream().map(BatchState.Dated::value).toList()),
                         followUps.stream().map(BatchState.Dated::partition).toArray(Integer[]::new),

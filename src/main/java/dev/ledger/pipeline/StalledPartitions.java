@@ -91,6 +91,11 @@ public class StalledPartitions {
         return count > 0 && (!stalledAt.isEmpty() || !stalledElsewhere.isEmpty()) && stalled(partitionOf(accountId, count));
     }
 
+    /** This account's partition in the topic, whose partition count was given at start. */
+    public int partitionOf(String accountId) {
+        return partitionOf(accountId, partitionCount);
+    }
+
     /** The partition the producer's default partitioner gives a record keyed by this account, which is how events reach theirs. */
     public static int partitionOf(String accountId, int partitions) {
         return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % partitions;

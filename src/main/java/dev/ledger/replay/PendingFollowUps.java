@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Follow-ups that applying an event decided and that have not been seen on the topic yet, with the
@@ -31,9 +32,12 @@ final class PendingFollowUps {
     /** The same, by the partition whose owner publishes them. */
     private final Map<Integer, Partition> byPartition = new TreeMap<>();
     private final long retryNanos;
+    /** The partition of an account: where a follow-up for it is applied. */
+    private final ToIntFunction<String> partitionOf;
 
-    PendingFollowUps(Duration retry) {
+    PendingFollowUps(Duration retry, ToIntFunction<String> partitionOf) {
         this.retryNanos = retry.toNanos();
+        this.partitionOf = partitionOf;
     }
 
     /** {@code trace}: the context of the traced apply that decided it, or null. */
@@ -44,9 +48,14 @@ final class PendingFollowUps {
         }
     }
 
-    synchronized void seen(String eventId) {
-        var pending = byEventId.remove(eventId);
-        if (pending != null) {
+    /**
+     * A follow-up with this id was applied on {@code partition}: the one waiting under the id is
+     * seen if that is its account's partition (a forged record elsewhere under its id is not it).
+     */
+    synchronized void seen(String eventId, int appliedOn) {
+        var pending = byEventId.get(eventId);
+        if (pending != null && partitionOf.applyAsInt(pending.event.accountId()) == appliedOn) {
+            byEventId.remove(eventId);
             var partition = byPartition.get(pending.sourcePartition);
             (pending.published ? partition.published : partition.unpublished).remove(eventId);
         }

@@ -56,7 +56,8 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     private final AccountOrder order = new AccountOrder(accounts);
     /** By transfer id, every sender's transfer under it: almost always one. */
     private final ConcurrentMap<String, List<Transfer>> transfers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
+    /** By id and the partition it was applied on: a follow-up id is its partition's own, as a command id is its account's. */
+    private final ConcurrentMap<FollowUpKey, AppliedFollowUp> appliedFollowUps = new ConcurrentHashMap<>();
     /** What the newest snapshot restored of the applied follow-up ids, looked up when the live map misses. */
     private volatile RestoredFollowUps restoredFollowUps = RestoredFollowUps.NONE;
     private final CommandResults commands = new CommandResults(accounts);
@@ -120,12 +121,13 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
     }
 
     private void expire(AppliedFollowUp followUp) {
-        if (appliedFollowUps.get(followUp.eventId()) == followUp) {
+        var key = followUp.key();
+        if (appliedFollowUps.get(key) == followUp) {
             var reading = cut;
             if (reading != null && followUp.cuts() < reading.number) {
-                reading.followUps.keep(followUp.eventId(), followUp);
+                reading.followUps.keep(key, followUp);
             }
-            appliedFollowUps.remove(followUp.eventId(), followUp);
+            appliedFollowUps.remove(key, followUp);
         }
     }
 
@@ -157,9 +159,21 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         return commands.get(commandId);
     }
 
+    /** Whether the follow-up with this id was applied on any partition (only forged records apply one id on two). */
     @Override
     public boolean followUpApplied(String eventId) {
-        return appliedFollowUps.containsKey(eventId) || restoredFollowUps.contains(eventId, accounts, appliedFollowUps::containsKey);
+        return clocks.keySet().stream().anyMatch(partition -> followUpApplied(eventId, partition));
+    }
+
+    /**
+     * Whether the follow-up with this id was applied on {@code partition}. Only there: the same id
+     * on a record of another partition, which only a faulty or forged producer writes, is another
+     * follow-up, so that whether a partition applies it never depends on how far another one is.
+     */
+    boolean followUpApplied(String eventId, int partition) {
+        var key = new FollowUpKey(eventId, partition);
+        return appliedFollowUps.containsKey(key)
+                || restoredFollowUps.contains(eventId, partition, accounts, () -> appliedFollowUps.containsKey(key));
     }
 
     @Override
@@ -275,15 +289,16 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
     private void storeFollowUp(String eventId, EventClock clock, long eventMicros) {
         var applied = new AppliedFollowUp(eventId, clock.partition, eventMicros, cuts);
+        var key = applied.key();
         var reading = cut;
         if (reading != null) {
-            var before = appliedFollowUps.get(eventId);
+            var before = appliedFollowUps.get(key);
             if (before != null && before.cuts() < reading.number) {
-                reading.followUps.keep(eventId, before);
+                reading.followUps.keep(key, before);
             }
         }
-        appliedFollowUps.put(eventId, applied);
-        restoredFollowUps.supersede(eventId, accounts);
+        appliedFollowUps.put(key, applied);
+        restoredFollowUps.supersede(eventId, clock.partition, accounts);
         clock.byTime.add(applied);
     }
 
@@ -466,7 +481,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
         final Instant takenAt;
         private final AccountColumns.Cut accounts;
         private final AtCut<String, List<Transfer>> transfers = new AtCut<>();
-        private final AtCut<String, AppliedFollowUp> followUps = new AtCut<>();
+        private final AtCut<FollowUpKey, AppliedFollowUp> followUps = new AtCut<>();
         /** The restored follow-up ids applied live again before the cut: the cut leaves them out. */
         private final long[] followUpsSuperseded;
 
@@ -486,6 +501,13 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
      * begun (a cut of that number or lower leaves it out).
      */
     record AppliedFollowUp(String eventId, int partition, long eventMicros, int cuts) {
+        FollowUpKey key() {
+            return new FollowUpKey(eventId, partition);
+        }
+    }
+
+    /** An applied follow-up's id and the partition it was applied on. */
+    private record FollowUpKey(String eventId, int partition) {
     }
 
     /**
@@ -537,7 +559,7 @@ public class ReplayState implements LedgerView, LedgerWriter, LedgerQueries {
 
         @Override
         public boolean followUpApplied(String eventId) {
-            return ReplayState.this.followUpApplied(eventId);
+            return ReplayState.this.followUpApplied(eventId, clock.partition);
         }
 
         @Override

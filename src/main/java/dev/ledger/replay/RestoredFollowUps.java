@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntToLongFunction;
-import java.util.function.Predicate;
 
 /**
  * Applied follow-up ids restored from a snapshot, kept in the snapshot's compact form: an id
@@ -70,11 +70,12 @@ final class RestoredFollowUps {
         return RestoredResults.mix(high ^ (long) prefix << 32 ^ step, low ^ sender);
     }
 
-    /** A later row of the same id replaces an earlier one (a cut may give an id twice). */
+    /** A later row of the same id and partition replaces an earlier one (a cut may give an id twice). */
     private void index(int row) {
         int mask = byId.length - 1;
         int slot = hash(high[row], low[row], prefix[row], sender[row], step[row]) & mask;
-        while (byId[slot] != 0 && !same(byId[slot] - 1, high[row], low[row], prefix[row], sender[row], step[row])) {
+        while (byId[slot] != 0 && !(same(byId[slot] - 1, high[row], low[row], prefix[row], sender[row], step[row])
+                && partition[byId[slot] - 1] == partition[row])) {
             slot = (slot + 1) & mask;
         }
         byId[slot] = row + 1;
@@ -89,12 +90,12 @@ final class RestoredFollowUps {
     }
 
     /**
-     * The row of {@code eventId}, or -1: its parts split as {@link SnapshotFormat} split them when
-     * it wrote the id, so that equal parts mean an equal id.
+     * The row of {@code eventId} applied on {@code onPartition}, or -1: its parts split as
+     * {@link SnapshotFormat} split them when it wrote the id, so that equal parts mean an equal id.
      *
      * @param accounts the accounts, whose rows name the senders
      */
-    private int find(String eventId, CommandResults.Accounts accounts) {
+    private int find(String eventId, int onPartition, CommandResults.Accounts accounts) {
         if (size == 0) {
             return -1;
         }
@@ -114,7 +115,7 @@ final class RestoredFollowUps {
         long l = uuid.getLeastSignificantBits();
         int mask = byId.length - 1;
         for (int slot = hash(h, l, p, s, t) & mask; byId[slot] != 0; slot = (slot + 1) & mask) {
-            if (same(byId[slot] - 1, h, l, p, s, t)) {
+            if (same(byId[slot] - 1, h, l, p, s, t) && partition[byId[slot] - 1] == onPartition) {
                 return byId[slot] - 1;
             }
         }
@@ -122,21 +123,21 @@ final class RestoredFollowUps {
     }
 
     /**
-     * Whether {@code eventId} is held and not expired; for one applied live since, whether
-     * {@code appliedLive} holds it: the writer put it there before it marked this one, so a reader
-     * that missed it there a moment ago finds it now.
+     * Whether {@code eventId} is held, as applied on {@code onPartition}, and not expired; for one
+     * applied live since, whether {@code appliedLive} holds it: the writer put it there before it
+     * marked this one, so a reader that missed it there a moment ago finds it now.
      */
-    boolean contains(String eventId, CommandResults.Accounts accounts, Predicate<String> appliedLive) {
-        int row = find(eventId, accounts);
+    boolean contains(String eventId, int onPartition, CommandResults.Accounts accounts, BooleanSupplier appliedLive) {
+        int row = find(eventId, onPartition, accounts);
         if (row < 0 || !horizons.kept(partition[row], micros[row])) {
             return false;
         }
-        return !RestoredResults.marked(superseded, row) || appliedLive.test(eventId);
+        return !RestoredResults.marked(superseded, row) || appliedLive.getAsBoolean();
     }
 
-    /** A writer's, as it applies {@code eventId} live: a restored one of that id no longer answers. */
-    void supersede(String eventId, CommandResults.Accounts accounts) {
-        int row = find(eventId, accounts);
+    /** A writer's, as it applies {@code eventId} live on {@code onPartition}: a restored one of that id there no longer answers. */
+    void supersede(String eventId, int onPartition, CommandResults.Accounts accounts) {
+        int row = find(eventId, onPartition, accounts);
         if (row >= 0) {
             RestoredResults.mark(superseded, row);
         }

@@ -91,7 +91,7 @@ class PgBatchStoreTest {
         var debitWrite = new Write(debitConnection, debitBatch);
         var creditWrite = new Write(creditConnection, creditBatch);
         for (var write : creditFirst ? List.of(creditWrite, debitWrite) : List.of(debitWrite, creditWrite)) {
-            store.write(write.connection(), NO_TOPIC, write.batch(), new BatchChanges(List.of(), Set.of(), Map.of(), Map.of(), List.of()))
+            store.write(write.connection(), NO_TOPIC, write.batch(), new BatchChanges(List.of(), List.of(), Map.of(), Map.of(), List.of()))
                     .await().indefinitely();
             write.connection().closeAndAwait();
         }
@@ -125,13 +125,13 @@ class PgBatchStoreTest {
             var winnerBatch = store.load(winner, NO_TOPIC, Set.of(2), Set.of(), Set.of(), Set.of(), Set.of()).await().indefinitely();
             var zombieBatch = store.load(zombie, NO_TOPIC, Set.of(2), Set.of(id), Set.of(), Set.of(deposit.commandId()), Set.of())
                     .await().indefinitely();
-            store.write(winner, NO_TOPIC, winnerBatch, new BatchChanges(List.of(), Set.of(), Map.of(2, 0L), Map.of(2, 10L), List.of()))
+            store.write(winner, NO_TOPIC, winnerBatch, new BatchChanges(List.of(), List.of(), Map.of(2, 0L), Map.of(2, 10L), List.of()))
                     .await().indefinitely();
             zombieBatch.beginEvent(2, deposit.timestamp());
             Ledger.apply(zombieBatch, deposit).writeTo(zombieBatch);
 
             assertThatThrownBy(() -> store.write(zombie, NO_TOPIC, zombieBatch,
-                            new BatchChanges(List.of(), Set.of(), Map.of(2, 5L), Map.of(2, 6L), List.of())).await().indefinitely())
+                            new BatchChanges(List.of(), List.of(), Map.of(2, 5L), Map.of(2, 6L), List.of())).await().indefinitely())
                     .isInstanceOf(PgBatchStore.StaleBatchException.class)
                     .hasMessageContaining("{2}");
         } finally {
@@ -158,15 +158,16 @@ class PgBatchStoreTest {
         int partition = 99;
         var prefix = "outbox-" + UUID.randomUUID() + "/";
         try (var connection = PostgresResource.connect(); var insert = connection.createStatement()) {
-            insert.execute("insert into applied_follow_ups (event_id) values ('" + prefix + "applied')");
+            insert.execute("insert into applied_follow_ups (event_id, event_partition) values ('" + prefix + "applied', 7)");
         }
         var connection = store.connect().await().indefinitely();
         try {
             var batch = store.load(connection, NO_TOPIC, Set.of(), Set.of(), Set.of(), Set.of(), Set.of()).await().indefinitely();
-            var decided = List.of(new PgBatchStore.PendingFollowUp(prefix + "unpublished", partition, prefix + "unpublished event", false),
-                    new PgBatchStore.PendingFollowUp(prefix + "published", partition, prefix + "published event", true),
-                    new PgBatchStore.PendingFollowUp(prefix + "applied", partition, prefix + "applied event", false));
-            store.write(connection, NO_TOPIC, batch, new BatchChanges(decided, Set.of(), Map.of(), Map.of(), List.of()))
+            // Each applied on partition 7, where the third was applied already.
+            var decided = List.of(new PgBatchStore.PendingFollowUp(prefix + "unpublished", partition, 7, prefix + "unpublished event", false),
+                    new PgBatchStore.PendingFollowUp(prefix + "published", partition, 7, prefix + "published event", true),
+                    new PgBatchStore.PendingFollowUp(prefix + "applied", partition, 7, prefix + "applied event", false));
+            store.write(connection, NO_TOPIC, batch, new BatchChanges(decided, List.of(), Map.of(), Map.of(), List.of()))
                     .await().indefinitely();
         } finally {
             connection.closeAndAwait();

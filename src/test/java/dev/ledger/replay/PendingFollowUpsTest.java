@@ -16,7 +16,8 @@ class PendingFollowUpsTest {
     private static final long RETRY = Duration.ofSeconds(10).toNanos();
     private static final IntPredicate ALL = partition -> true;
 
-    private final PendingFollowUps pending = new PendingFollowUps(Duration.ofNanos(RETRY));
+    /** Bob's records are on partition 3, any other account's on 5. */
+    private final PendingFollowUps pending = new PendingFollowUps(Duration.ofNanos(RETRY), accountId -> accountId.equals("bob") ? 3 : 5);
 
     private static LedgerEvent credit(String transferId) {
         return new LedgerEvent(transferId + "/alice/credit", "bob", "c-" + transferId, Instant.EPOCH, null, null,
@@ -80,11 +81,19 @@ class PendingFollowUpsTest {
         pending.decided(0, credit("t1"), null);
         pending.decided(0, credit("t2"), null);
         pending.due(ALL, Set.of(), 0, 1);
-        pending.seen("t1/alice/credit");
-        pending.seen("t2/alice/credit");
+        pending.seen("t1/alice/credit", 3);
+        pending.seen("t2/alice/credit", 3);
 
         assertThat(pending.due(ALL, Set.of(), RETRY, 10)).isEmpty();
         assertThat(pending.entries()).isEmpty();
+    }
+
+    @Test
+    void aRecordUnderAFollowUpsIdOnAnotherPartitionIsNotThatFollowUp() {
+        pending.decided(0, credit("t1"), null);
+        pending.seen("t1/alice/credit", 5);
+
+        assertThat(ids(pending.due(ALL, Set.of(), 0, 10))).containsExactly("t1/alice/credit");
     }
 
     @Test

@@ -62,7 +62,7 @@ class SnapshotFormatTest {
     @Test
     void aSnapshotReadsBackAsTheStateAtItsCutWhileTheWriterGoesOn() throws IOException {
         var state = atCut();
-        var pending = new PendingFollowUps(Duration.ofSeconds(10));
+        var pending = new PendingFollowUps(Duration.ofSeconds(10), accountId -> 0);
         pending.decided(0, CREDIT, null);
         pending.decided(1, REFUND, null);
         var cut = state.tryBeginCut(() -> {
@@ -175,6 +175,30 @@ class SnapshotFormatTest {
         assertThat(restored.followUpApplied("t-1/p1/credit")).isFalse();
         assertThat(restored.followUpApplied("t-2/p1/credit")).isTrue();
         assertThat(restored.followUpApplied("t-1/p0/credit")).isTrue();
+    }
+
+    @Test
+    void aFollowUpIdAppliedOnTwoPartitionsIsTwoAppliedIdsThroughASnapshotAndAfter() throws IOException {
+        var id = "t-6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/alice/credit";
+        var state = new ReplayState(WEEK);
+        state.writeBatch(() -> {
+            state.beginEvent(0, START);
+            state.putAccount(ALICE);
+            state.markFollowUpApplied(id);
+            state.beginEvent(1, START.plusSeconds(1));
+            state.markFollowUpApplied(id);
+        });
+        var restored = writeAndRead(state);
+
+        assertThat(List.of(restored.followUpApplied(id, 0), restored.followUpApplied(id, 1), restored.followUpApplied(id, 2)))
+                .containsExactly(true, true, false);
+        // Applied live again on partition 1, then expired there: partition 0's restored one still answers.
+        restored.writeBatch(() -> {
+            restored.beginEvent(1, START.plus(Duration.ofDays(1)));
+            restored.markFollowUpApplied(id);
+            restored.beginEvent(1, START.plus(Duration.ofDays(8)).plusSeconds(2));
+        });
+        assertThat(List.of(restored.followUpApplied(id, 0), restored.followUpApplied(id, 1))).containsExactly(true, false);
     }
 
     @Test

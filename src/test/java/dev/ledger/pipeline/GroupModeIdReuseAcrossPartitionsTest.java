@@ -7,10 +7,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** {@link CommandIdReuseTest} in group mode: a row per account under the id, the two partitions' batches at any moment. */
+/** {@link IdReuseAcrossPartitionsTest} in group mode: a row per account (commands) or partition (applied follow-ups) under the id. */
 @QuarkusTest
 @TestProfile(GroupMode.class)
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PostgresResource.class)
-class GroupModeCommandIdReuseTest extends CommandIdReuseTest {
+class GroupModeIdReuseAcrossPartitionsTest extends IdReuseAcrossPartitionsTest {
 }

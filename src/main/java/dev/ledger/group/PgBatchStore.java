@@ -203,12 +203,16 @@ public class PgBatchStore {
                         insertAppliedFollowUps(tx, state.newlyAppliedFollowUps.values()),
                         // A follow-up already applied (a copy written by a replay instance or an earlier owner, applied
                         // before the record that decides it here) is not kept: nothing would delete it, and it would be
-                        // published again once due.
+                        // published again once due. Looked up by id, the partition a filter: with the partition in the
+                        // index condition ("in (target, -1)", or two look-ups of the whole key), the plan cached on an
+                        // empty table walked about 500 pages an insert, and group mode's PostgreSQL CPU per mutation at
+                        // 1,000/s rose by half (BENCHMARKS.md, stop 34).
                         run(tx, "insert into pending_follow_ups (event_id, source_partition, target_partition, event, published) "
                                         + "select * from unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::bool[]) "
-                                        + "as decided(event_id, source_partition, target_partition, event, published) where not exists "
-                                        + "(select 1 from applied_follow_ups applied where applied.event_id = decided.event_id "
-                                        + "and applied.event_partition in (decided.target_partition, " + BatchState.FollowUpKey.ANY + ")) "
+                                        + "as decided(event_id, source_partition, target_partition, event, published) "
+                                        + "where not exists (select 1 from applied_follow_ups applied where applied.event_id = decided.event_id "
+                                        + "and (applied.event_partition = decided.target_partition "
+                                        + "or applied.event_partition = " + BatchState.FollowUpKey.ANY + ")) "
                                         + "on conflict do nothing",
                                 changes.decidedFollowUps().isEmpty(), arrays(
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::eventId).toList()),

@@ -96,7 +96,6 @@ public class ReplayConsumer {
     private final AtomicInteger followUpsInFlight = new AtomicInteger();
     /** Held for what follows a batch on any applying thread: catching up, publishing, snapshots. */
     private final Object afterBatch = new Object();
-    private int partitionCount;
     private Thread fetching;
     private List<Applier> appliers = List.of();
     private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
@@ -146,8 +145,7 @@ public class ReplayConsumer {
         endAtStart = Map.copyOf(consumer.endOffsets(partitions));
         LOG.infof("Replaying %s up to offsets %s", config.topic(), byPartition(endAtStart));
         metrics.replayProgress(this::progress);
-        this.partitionCount = partitionCount;
-        pending = new PendingFollowUps(config.replay().followUpRetry(), this::partitionOf);
+        pending = new PendingFollowUps(config.replay().followUpRetry(), stalled::partitionOf);
         snapshots = new ReplaySnapshots(topic.clientConfig(), config.snapshotTopic(), config.snapshotCpuShare(),
                 config.snapshotFetchBytes());
         metrics.snapshotAge(snapshots::ageSeconds);
@@ -389,17 +387,12 @@ public class ReplayConsumer {
             // Checked and added as one step: the thread applying the follow-up's partition marks it
             // applied before it calls seen(), so either this sees it applied or seen() removes it.
             synchronized (pending) {
-                if (!state.followUpApplied(followUp.eventId(), partitionOf(followUp.accountId()))) {
+                if (!state.followUpApplied(followUp.eventId(), stalled.partitionOf(followUp.accountId()))) {
                     pending.decided(partition, followUp, span);
                 }
             }
         }
         decisions.add(decision);
-    }
-
-    /** Where the records of this account are: a follow-up for it is applied there. */
-    private int partitionOf(String accountId) {
-        return StalledPartitions.partitionOf(accountId, partitionCount);
     }
 
     private static Decision decideAndWrite(ReplayState.Writer writer, LedgerEvent event) {

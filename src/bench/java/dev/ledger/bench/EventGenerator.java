@@ -1,5 +1,7 @@
 package dev.ledger.bench;
 
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.ledger.domain.Ledger;
 import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Account;
@@ -70,6 +72,7 @@ public final class EventGenerator {
 
     private final EventCodec codec = new EventCodec();
     private final SplittableRandom random;
+    private final TimeBasedEpochGenerator timeOrdered = Generators.timeBasedEpochGenerator();
     private final Mix mix;
     // Only the accounts are kept: commands, transfers and applied follow-ups are unique per event here,
     // and keeping millions of them would only cost the generator memory.
@@ -241,7 +244,8 @@ public final class EventGenerator {
         if (keyed) {
             random.nextBytes(hash);
         }
-        return new LedgerEvent(uuid(), account, uuid(), Instant.now(), keyed ? uuid() : null,
+        // As the service names commands: from the key when there is one, else time-ordered (CommandRequests).
+        return new LedgerEvent(uuid(), account, keyed ? uuid() : timeOrdered.generate().toString(), Instant.now(), keyed ? uuid() : null,
                 keyed ? HexFormat.of().formatHex(hash) : null, payload);
     }
 

@@ -22,8 +22,8 @@ import java.util.UUID;
  * events alone; a key reused on another account is refused here, from the key index.
  *
  * <p>Without a key, the ids are time-ordered UUIDs (version 7), not random ones: group mode's
- * {@code commands} table is keyed by command id, and a batch's new ids then fall on the last pages
- * of its index instead of anywhere in it. With random ids the index outgrew PostgreSQL's buffers and
+ * {@code commands} table is keyed by (command id, account), and a batch's new ids then fall on the
+ * last pages of that index instead of anywhere in it. With random ids the index outgrew PostgreSQL's buffers and
  * its insert took a quarter of a catch-up's database time (BENCHMARKS.md, stop 35).
  */
 @ApplicationScoped

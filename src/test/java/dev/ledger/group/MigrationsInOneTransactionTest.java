@@ -18,7 +18,7 @@ class MigrationsInOneTransactionTest {
     @Test
     void anUpgradeThatFailsPartWayLeavesTheSchemaAsItWas() throws SQLException {
         configuration().target("6").load().migrate();
-        // V8 creates this index: the upgrade from 6 fails at its last migration, after V7 has run.
+        // V8 creates this index: the upgrade from 6 fails there, after V7 has run.
         execute("create index pending_follow_ups_due on pending_follow_ups (source_partition)");
 
         assertThatThrownBy(() -> configuration().load().migrate()).isInstanceOf(FlywayException.class);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -208,8 +209,8 @@ public class PgBatchStore {
                         // empty table walked about 500 pages an insert, and group mode's PostgreSQL CPU per mutation at
                         // 1,000/s rose by half (BENCHMARKS.md, stop 34).
                         run(tx, "insert into pending_follow_ups (event_id, source_partition, target_partition, event, published) "
-                                        + "select * from unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::bool[]) "
-                                        + "as decided(event_id, source_partition, target_partition, event, published) "
+                                        + "select * from (" + rows("event_id text", "source_partition int4", "target_partition int4",
+                                                "event text", "published bool") + ") as decided "
                                         + "where not exists (select 1 from applied_follow_ups applied where applied.event_id = decided.event_id "
                                         + "and (applied.event_partition = decided.target_partition "
                                         + "or applied.event_partition = " + BatchState.FollowUpKey.ANY + ")) "
@@ -221,13 +222,13 @@ public class PgBatchStore {
                                         strings(changes.decidedFollowUps().stream().map(PendingFollowUp::event).toList()),
                                         changes.decidedFollowUps().stream().map(PendingFollowUp::published).toArray(Boolean[]::new))),
                         // Only the entry applied where it belongs: a forged record elsewhere under its id is not it.
-                        run(tx, "delete from pending_follow_ups pending using unnest($1::text[], $2::int4[]) as seen(event_id, partition) "
+                        run(tx, "delete from pending_follow_ups pending using (" + rows("event_id text", "partition int4") + ") as seen "
                                         + "where pending.event_id = seen.event_id "
                                         + "and (pending.target_partition is null or pending.target_partition = seen.partition)",
                                 changes.seenFollowUps().isEmpty(), arrays(
                                         strings(changes.seenFollowUps().stream().map(BatchState.FollowUpKey::eventId).toList()),
                                         changes.seenFollowUps().stream().map(BatchState.FollowUpKey::partition).toArray(Integer[]::new))),
-                        run(tx, "select pg_notify('" + CHANNEL + "', payload) from unnest($1::text[]) as payload",
+                        run(tx, "select pg_notify('" + CHANNEL + "', payload) from (" + rows("payload text") + ") as batch",
                                 changes.notifications().isEmpty(), arrays(strings(changes.notifications()))),
                         deleteExpired(tx, "applied_follow_ups", state.horizons()),
                         tx.query("commit").execute().replaceWithVoid()));
@@ -262,7 +263,7 @@ public class PgBatchStore {
         for (int i = 0; i < partitions.length; i++) {
             oldestKept[i] = horizons.get(partitions[i]);
         }
-        return run(tx, "delete from " + table + " expired using unnest($1::int4[], $2::int8[]) as horizon(p, oldest) "
+        return run(tx, "delete from " + table + " expired using (" + rows("p int4", "oldest int8") + ") as horizon "
                 + "where expired.event_partition = horizon.p and expired.event_micros < horizon.oldest",
                 partitions.length == 0, arrays(partitions, oldestKept));
     }
@@ -289,8 +290,8 @@ public class PgBatchStore {
 
     private static Uni<Void> upsertAccounts(SqlClient tx, Collection<Account> accounts) {
         return run(tx, "insert into accounts (account_id, owner, currency, balance, version) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[]) "
-                        + "on conflict (account_id) do update set balance = excluded.balance, version = excluded.version",
+                        + rows("account_id text", "owner text", "currency text", "balance int8", "version int8")
+                        + " on conflict (account_id) do update set balance = excluded.balance, version = excluded.version",
                 accounts.isEmpty(), arrays(
                         strings(accounts.stream().map(Account::accountId).toList()),
                         strings(accounts.stream().map(Account::owner).toList()),
@@ -309,9 +310,9 @@ public class PgBatchStore {
      */
     private static Uni<Void> upsertTransfers(SqlClient tx, Collection<Transfer> transfers) {
         return run(tx, "insert into transfers (" + TRANSFER_COLUMNS + ") "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], "
-                        + "$7::text[], $8::bool[], $9::text[]) "
-                        + "on conflict (transfer_id, from_account) do update set "
+                        + rows("transfer_id text", "from_account text", "to_account text", "amount int8", "currency text",
+                                "status text", "reason text", "requested bool", "reference text")
+                        + " on conflict (transfer_id, from_account) do update set "
                         + "to_account = excluded.to_account, amount = excluded.amount, currency = excluded.currency, "
                         + "status = case when excluded.status = 'PENDING' then transfers.status else excluded.status end, "
                         + "reason = coalesce(transfers.reason, excluded.reason), "
@@ -344,9 +345,10 @@ public class PgBatchStore {
         return run(tx, "insert into commands (command_id, account_id, idempotency_key, request_hash, rejection, balance, version, "
                         + "transfer_id, transfer_to, transfer_amount, transfer_currency, transfer_status, transfer_reason, "
                         + "transfer_requested, transfer_reference, event_partition, event_micros) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::int8[], "
-                        + "$8::text[], $9::text[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::text[], "
-                        + "$16::int4[], $17::int8[])",
+                        + rows("command_id text", "account_id text", "idempotency_key text", "request_hash text", "rejection text",
+                                "balance int8", "version int8", "transfer_id text", "transfer_to text", "transfer_amount int8",
+                                "transfer_currency text", "transfer_status text", "transfer_reason text", "transfer_requested bool",
+                                "transfer_reference text", "event_partition int4", "event_micros int8"),
                 commands.isEmpty(), arrays(
                         strings(commands.stream().map(CommandResult::commandId).toList()),
                         strings(commands.stream().map(CommandResult::accountId).toList()),
@@ -378,8 +380,8 @@ public class PgBatchStore {
      */
     private static Uni<Void> insertAppliedFollowUps(SqlClient tx, Collection<BatchState.Dated<String>> followUps) {
         return run(tx, "insert into applied_follow_ups (event_id, event_partition, event_micros) "
-                        + "select * from unnest($1::text[], $2::int4[], $3::int8[]) "
-                        + "on conflict (event_id, event_partition) do update set event_micros = excluded.event_micros",
+                        + rows("event_id text", "event_partition int4", "event_micros int8")
+                        + " on conflict (event_id, event_partition) do update set event_micros = excluded.event_micros",
                 followUps.isEmpty(), arrays(
                         strings(followUps.stream().map(BatchState.Dated::value).toList()),
                         followUps.stream().map(BatchState.Dated::partition).toArray(Integer[]::new),
@@ -395,6 +397,23 @@ public class PgBatchStore {
             return Uni.createFrom().voidItem();
         }
         return tx.preparedQuery(sql).execute(parameters).replaceWithVoid();
+    }
+
+    /**
+     * A batch's rows, one array parameter per column, in order: {@code select unnest($1::text[]) as
+     * account_id, unnest($2::int8[]) as balance, ...}. In the select list PostgreSQL walks the arrays
+     * in step; as {@code from unnest($1, $2, ...)} it first copied each array into a tuple store of
+     * its own, which for 5,000 commands took 16 to 20 of the insert's 40 ms (BENCHMARKS.md, stop 36).
+     *
+     * @param columns each a name and a type, as {@code "account_id text"}
+     */
+    private static String rows(String... columns) {
+        var select = new StringJoiner(", ", "select ", "");
+        for (int i = 0; i < columns.length; i++) {
+            var column = columns[i].split(" ");
+            select.add("unnest($" + (i + 1) + "::" + column[1] + "[]) as " + column[0]);
+        }
+        return select.toString();
     }
 
     /**

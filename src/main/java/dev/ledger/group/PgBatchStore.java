@@ -403,7 +403,8 @@ public class PgBatchStore {
      * A batch's rows, one array parameter per column, in order: {@code select unnest($1::text[]) as
      * account_id, unnest($2::int8[]) as balance, ...}. In the select list PostgreSQL walks the arrays
      * in step; as {@code from unnest($1, $2, ...)} it first copied each array into a tuple store of
-     * its own, which for 5,000 commands took 16 to 20 of the insert's 40 ms (BENCHMARKS.md, stop 36).
+     * its own, and an insert of 5,000 commands took 39 to 44 ms instead of 21 to 26 (BENCHMARKS.md,
+     * stop 36).
      *
      * @param columns each a name and a type, as {@code "account_id text"}
      */

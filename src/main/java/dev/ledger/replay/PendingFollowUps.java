@@ -42,9 +42,28 @@ final class PendingFollowUps {
 
     /** {@code trace}: the context of the traced apply that decided it, or null. */
     synchronized void decided(int sourcePartition, LedgerEvent followUp, Context trace) {
+        add(new Pending(sourcePartition, followUp, trace));
+    }
+
+    /**
+     * Decided by a record written longer than the retry interval ago: history reaching an owner that
+     * had caught up (a topic filled from an older one, an instance resuming after a freeze). The
+     * copy the record's owner published then may well be further on in the topic, on a partition
+     * not read that far yet; published at once, it was written twice. So it waits one retry
+     * interval from {@code nowNanos}, as if published then, unless seen meanwhile; a partition just
+     * assigned still has it due at once, with the rest.
+     */
+    synchronized void decidedByOldRecord(int sourcePartition, LedgerEvent followUp, Context trace, long nowNanos) {
         var pending = new Pending(sourcePartition, followUp, trace);
-        if (byEventId.putIfAbsent(followUp.eventId(), pending) == null) {
-            byPartition.computeIfAbsent(sourcePartition, partition -> new Partition()).unpublished.put(followUp.eventId(), pending);
+        pending.published = true;
+        pending.publishedAt = nowNanos;
+        add(pending);
+    }
+
+    private void add(Pending pending) {
+        if (byEventId.putIfAbsent(pending.event.eventId(), pending) == null) {
+            var partition = byPartition.computeIfAbsent(pending.sourcePartition, number -> new Partition());
+            (pending.published ? partition.published : partition.unpublished).put(pending.event.eventId(), pending);
         }
     }
 

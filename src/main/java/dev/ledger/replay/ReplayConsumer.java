@@ -324,7 +324,7 @@ public class ReplayConsumer {
             var span = traced ? tracing.startApply(record, read.event()) : null;
             try {
                 var writer = writers.computeIfAbsent(record.partition(), state::writer);
-                apply(writer, read.event(), record.partition(), decisions, span);
+                apply(writer, read.event(), record.partition(), record.timestamp(), decisions, span);
                 RecordTracing.end(span);
             } catch (InvalidRecordException e) {
                 metrics.skipped(record, e);
@@ -367,8 +367,13 @@ public class ReplayConsumer {
         return snapshots == null ? Optional.empty() : snapshots.newest();
     }
 
-    /** {@code span}: the apply's trace, which its follow-ups continue; null when not traced. */
-    private void apply(ReplayState.Writer writer, LedgerEvent event, int partition, List<Decision> decisions, Context span) {
+    /**
+     * {@code recordMillis}: the record's timestamp, by which its follow-ups count as decided from
+     * history (see {@link PendingFollowUps#decidedByOldRecord}), as group mode counts a record recent.
+     * {@code span}: the apply's trace, which its follow-ups continue; null when not traced.
+     */
+    private void apply(ReplayState.Writer writer, LedgerEvent event, int partition, long recordMillis, List<Decision> decisions,
+                       Context span) {
         writer.beginEvent(event.timestamp());
         var transferId = transferId(event);
         Decision decision;
@@ -388,11 +393,20 @@ public class ReplayConsumer {
             // applied before it calls seen(), so either this sees it applied or seen() removes it.
             synchronized (pending) {
                 if (!state.followUpApplied(followUp.eventId(), stalled.partitionOf(followUp.accountId()))) {
-                    pending.decided(partition, followUp, span);
+                    decided(partition, followUp, span, recordMillis);
                 }
             }
         }
         decisions.add(decision);
+    }
+
+    /** A follow-up to publish; one a record older than the retry interval decided waits one interval first. */
+    private void decided(int partition, LedgerEvent followUp, Context span, long recordMillis) {
+        if (System.currentTimeMillis() - recordMillis < config.replay().followUpRetry().toMillis()) {
+            pending.decided(partition, followUp, span);
+        } else {
+            pending.decidedByOldRecord(partition, followUp, span, System.nanoTime());
+        }
     }
 
     private static Decision decideAndWrite(ReplayState.Writer writer, LedgerEvent event) {

@@ -59,6 +59,23 @@ class PendingFollowUpsTest {
     }
 
     @Test
+    void aFollowUpAnOldRecordDecidedWaitsOneRetryIntervalUnlessSeen() {
+        pending.decidedByOldRecord(0, credit("t1"), null, 100);
+        pending.decidedByOldRecord(0, credit("t2"), null, 100);
+
+        assertThat(pending.due(ALL, Set.of(), 100, 10)).isEmpty();
+        pending.seen("t1/alice/credit", 3);
+        assertThat(ids(pending.due(ALL, Set.of(), 100 + RETRY, 10))).containsExactly("t2/alice/credit");
+    }
+
+    @Test
+    void aPartitionJustAssignedHasTheFollowUpsOfOldRecordsDueAtOnce() {
+        pending.decidedByOldRecord(0, credit("t1"), null, 100);
+
+        assertThat(ids(pending.due(ALL, Set.of(0), 101, 10))).containsExactly("t1/alice/credit");
+    }
+
+    @Test
     void aPartitionJustAssignedHasEveryFollowUpDueAtOnce() {
         pending.decided(0, credit("t1"), null);
         pending.due(ALL, Set.of(), 0, 10);

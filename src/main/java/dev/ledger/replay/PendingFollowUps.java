@@ -50,8 +50,8 @@ final class PendingFollowUps {
      * had caught up (a topic filled from an older one, an instance resuming after a freeze). The
      * copy the record's owner published then may well be further on in the topic, on a partition
      * not read that far yet; published at once, it was written twice. So it waits one retry
-     * interval from {@code nowNanos}, as if published then, unless seen meanwhile; a partition just
-     * assigned still has it due at once, with the rest.
+     * interval from {@code nowNanos}, as if published then, unless seen meanwhile; on a partition
+     * assigned here after it was decided it is due at once, with the rest.
      */
     synchronized void decidedByOldRecord(int sourcePartition, LedgerEvent followUp, Context trace, long nowNanos) {
         var pending = new Pending(sourcePartition, followUp, trace);
@@ -92,7 +92,11 @@ final class PendingFollowUps {
                 break;
             }
             if (owned.test(entry.getKey())) {
-                entry.getValue().takeDue(due, limit, newlyOwned.contains(entry.getKey()) ? nowNanos : nowNanos - retryNanos, nowNanos);
+                var partition = entry.getValue();
+                if (newlyOwned.contains(entry.getKey())) {
+                    partition.assigned(nowNanos);
+                }
+                partition.takeDue(due, limit, partition.publishedBy(nowNanos - retryNanos), nowNanos);
             }
         }
         return due;
@@ -123,6 +127,25 @@ final class PendingFollowUps {
     private static final class Partition {
         final LinkedHashMap<String, Pending> unpublished = new LinkedHashMap<>();
         final LinkedHashMap<String, Pending> published = new LinkedHashMap<>();
+        /**
+         * When the partition was last assigned here: what was waiting then stays due until published,
+         * beyond the call that first took some of it (the publisher's window bounds each call).
+         */
+        private boolean assigned;
+        private long assignedAt;
+
+        void assigned(long nowNanos) {
+            assigned = true;
+            assignedAt = nowNanos;
+        }
+
+        /**
+         * Due are those last published at or before this: the retry interval ago, or just before the
+         * assignment if later (those published at the assignment's call were taken then).
+         */
+        long publishedBy(long retriedBy) {
+            return assigned && assignedAt - 1 - retriedBy > 0 ? assignedAt - 1 : retriedBy;
+        }
 
         /** Adds to {@code due} up to {@code limit}: every unpublished one, then those last published at or before {@code publishedBy}. */
         void takeDue(List<LedgerEvent> due, int limit, long publishedBy, long nowNanos) {

@@ -76,6 +76,17 @@ class PendingFollowUpsTest {
     }
 
     @Test
+    void whatAPartitionJustAssignedLeavesOverByTheLimitIsDueOnTheNextCall() {
+        pending.decidedByOldRecord(0, credit("t1"), null, 100);
+        pending.decidedByOldRecord(0, credit("t2"), null, 100);
+        pending.decidedByOldRecord(0, credit("t3"), null, 100);
+
+        assertThat(ids(pending.due(ALL, Set.of(0), 101, 2))).containsExactly("t1/alice/credit", "t2/alice/credit");
+        assertThat(ids(pending.due(ALL, Set.of(), 102, 2))).containsExactly("t3/alice/credit");
+        assertThat(pending.due(ALL, Set.of(), 103, 2)).isEmpty();
+    }
+
+    @Test
     void aPartitionJustAssignedHasEveryFollowUpDueAtOnce() {
         pending.decided(0, credit("t1"), null);
         pending.due(ALL, Set.of(), 0, 10);

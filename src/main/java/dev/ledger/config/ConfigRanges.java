@@ -28,6 +28,8 @@ public class ConfigRanges {
         atLeast(problems, "LEDGER_PRODUCER_BATCHING_RATE", config.producerBatchingRate(), 0);
         atLeast(problems, "LEDGER_SNAPSHOT_FETCH_BYTES", config.snapshotFetchBytes(), 1_048_576);
         atLeast(problems, "LEDGER_GROUP_CONSUMERS", config.group().consumers(), 1);
+        atLeast(problems, "LEDGER_GROUP_CAUGHT_UP_CONSUMERS", config.group().caughtUpConsumers(), 1);
+        atLeast(problems, "LEDGER_GROUP_BACKLOG", config.group().backlog(), 0);
         double share = config.snapshotCpuShare();
         if (!(share > 0 && share <= 1)) {
             problems.add("LEDGER_SNAPSHOT_CPU_SHARE is " + share + ", but must be more than 0 and at most 1");

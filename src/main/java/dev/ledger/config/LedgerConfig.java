@@ -105,14 +105,35 @@ public interface LedgerConfig {
         Duration followUpRetry();
 
         /**
-         * {@code LEDGER_GROUP_CONSUMERS}: consumers per instance, each a member of the group with a
-         * thread, a database connection and partitions of its own. A batch is a serial cycle of
-         * reading, deciding and writing; two consumers keep both the CPU and PostgreSQL busy where
-         * one leaves each idle while the other works (BENCHMARKS.md). More than the topic's
-         * partitions divided by the instances leaves some idle.
+         * {@code LEDGER_GROUP_CONSUMERS}: consumers per instance while it has a backlog, each a member
+         * of the group with a thread, a database connection and partitions of its own. A batch is a
+         * serial cycle of reading, deciding and writing; several consumers keep both the CPU and
+         * PostgreSQL busy where one leaves each idle while the other works (BENCHMARKS.md). More than
+         * the topic's partitions divided by the instances leaves some idle.
          */
         @WithDefault("2")
         int consumers();
+
+        /**
+         * {@code LEDGER_GROUP_CAUGHT_UP_CONSUMERS}: consumers per instance once it has caught up (at
+         * most {@link #consumers()}). Under a steady load one consumer applies what each poll brings
+         * in one transaction, where two split it into two: at 1,000 mutations a second that was a
+         * fifth of the CPU per mutation (BENCHMARKS.md, stop 39).
+         */
+        @WithDefault("1")
+        int caughtUpConsumers();
+
+        /**
+         * {@code LEDGER_GROUP_BACKLOG}: records left to read on an instance's partitions from which
+         * it runs {@link #consumers()} again. Changing the count costs a rebalance, a pause of about
+         * a second: a backlog that one consumer clears sooner is not worth it.
+         */
+        @WithDefault("50000")
+        long backlog();
+
+        /** {@code LEDGER_GROUP_CAUGHT_UP_AFTER}: how long an instance stays under the backlog before it runs fewer consumers. */
+        @WithDefault("10s")
+        Duration caughtUpAfter();
 
         /**
          * {@code LEDGER_GROUP_SYNCHRONOUS_COMMIT}: whether an applying transaction waits for

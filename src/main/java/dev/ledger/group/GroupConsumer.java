@@ -112,6 +112,10 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Hold> held = new HashMap<>();
     /** Records left to read on each partition after the last poll. */
     private final Map<Integer, Long> lag = new HashMap<>();
+    /** What {@link #backlog()} answers. */
+    private volatile long backlog = ConsumerScaling.UNSETTLED;
+    /** Whether the last claim of the outbox was full: more is due. */
+    private volatile boolean outboxDue;
     /** Polls that found nothing left to read on any partition assigned here: what a test waits for before asserting that nothing happened. */
     private final AtomicLong pollsAtTheEnd = new AtomicLong();
     /** Per partition, the time of the last record applied: how far behind the topic's present it is. */
@@ -246,6 +250,8 @@ public class GroupConsumer implements ConsumerRebalanceListener {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         // The next owner's monitoring commits start from where this one applied; the others' go early, harmlessly.
         commitUncommitted();
+        // Their outbox is the next owner's to publish; what is left of this one's, the next claim tells.
+        outboxDue = false;
         for (var partition : partitions) {
             applying.remove(partition.partition());
             unpositioned.remove(partition);
@@ -600,6 +606,7 @@ public class GroupConsumer implements ConsumerRebalanceListener {
                 .toList();
         // A full claim means more may be due (a catch-up's outbox): the next goes as soon as there is room.
         boolean full = claimed.size() == room;
+        outboxDue = full;
         if (decidedBefore != null && !full) {
             mark = null;
         }
@@ -687,12 +694,30 @@ public class GroupConsumer implements ConsumerRebalanceListener {
 
     /** The records left on each partition once the poll just made is applied. */
     private void measureLag() {
+        long total = 0;
+        boolean known = unpositioned.isEmpty();
         for (var partition : consumer.assignment()) {
-            consumer.currentLag(partition).ifPresent(records -> {
-                lag.put(partition.partition(), records);
-                metrics.lag(partition.partition(), records);
-            });
+            var records = consumer.currentLag(partition);
+            if (records.isEmpty()) {
+                known = false;
+                continue;
+            }
+            lag.put(partition.partition(), records.getAsLong());
+            metrics.lag(partition.partition(), records.getAsLong());
+            if (!held.containsKey(partition)) {
+                total += records.getAsLong();
+            }
         }
+        backlog = known ? total : ConsumerScaling.UNSETTLED;
+    }
+
+    /**
+     * Records left to read on this consumer's partitions after its last poll, those held back at a
+     * record left out (more consumers would not read them sooner); {@link ConsumerScaling#UNSETTLED}
+     * while a partition is still being positioned, or while the outbox is published in full claims.
+     */
+    long backlog() {
+        return outboxDue ? ConsumerScaling.UNSETTLED : backlog;
     }
 
     private boolean atTheEnd() {

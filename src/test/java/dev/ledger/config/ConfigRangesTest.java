@@ -23,6 +23,7 @@ class ConfigRangesTest {
     void theBoundsThemselvesAreInRange() {
         assertThatCode(() -> ConfigRanges.check(config(Map.of("ledger.producer-batching-rate", "0",
                 "ledger.snapshot-fetch-bytes", "1048576", "ledger.group.consumers", "1",
+                "ledger.group.caught-up-consumers", "1", "ledger.group.backlog", "0",
                 "ledger.snapshot-cpu-share", "1")))).doesNotThrowAnyException();
     }
 
@@ -30,11 +31,14 @@ class ConfigRangesTest {
     void everyValueOutOfRangeIsNamedInOneMessage() {
         assertThatThrownBy(() -> ConfigRanges.check(config(Map.of("ledger.producer-batching-rate", "-1",
                 "ledger.snapshot-fetch-bytes", "1048575", "ledger.group.consumers", "0",
+                "ledger.group.caught-up-consumers", "0", "ledger.group.backlog", "-1",
                 "ledger.snapshot-cpu-share", "0"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("LEDGER_PRODUCER_BATCHING_RATE is -1, but must be at least 0")
                 .hasMessageContaining("LEDGER_SNAPSHOT_FETCH_BYTES is 1048575, but must be at least 1048576")
                 .hasMessageContaining("LEDGER_GROUP_CONSUMERS is 0, but must be at least 1")
+                .hasMessageContaining("LEDGER_GROUP_CAUGHT_UP_CONSUMERS is 0, but must be at least 1")
+                .hasMessageContaining("LEDGER_GROUP_BACKLOG is -1, but must be at least 0")
                 .hasMessageContaining("LEDGER_SNAPSHOT_CPU_SHARE is 0.0, but must be more than 0 and at most 1");
     }
 

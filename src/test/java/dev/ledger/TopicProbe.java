@@ -1,10 +1,15 @@
 package dev.ledger;
 
+import dev.ledger.domain.LedgerEvent;
+import dev.ledger.domain.Payload;
+import dev.ledger.pipeline.LedgerQueries;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -122,5 +127,15 @@ public final class TopicProbe {
 
     public static ProducerRecord<String, byte[]> record(String key, byte[] value) {
         return new ProducerRecord<>(topic(), key, value);
+    }
+
+    /** An event with ids of its own, now, as the service would write it for a new command. */
+    public static LedgerEvent event(String accountId, Payload payload) {
+        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null, payload);
+    }
+
+    /** How far a state reflects the topic, in records: equal to {@link #recordCount()} once it has applied them all. */
+    public static long positionsSum(LedgerQueries.Snapshot snapshot) {
+        return snapshot.positions().values().stream().mapToLong(Long::longValue).sum();
     }
 }

@@ -1,5 +1,7 @@
 package dev.ledger.group;
 
+import static dev.ledger.TopicProbe.event;
+import static dev.ledger.TopicProbe.positionsSum;
 import static dev.ledger.LedgerClient.account;
 import static dev.ledger.LedgerClient.deposit;
 import static dev.ledger.LedgerClient.open;
@@ -39,7 +41,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -144,7 +145,7 @@ class GroupConsumerTest {
     }
 
     private long appliedPositions() {
-        return queries.digest().await().indefinitely().positions().values().stream().mapToLong(Long::longValue).sum();
+        return positionsSum(queries.digest().await().indefinitely());
     }
 
     @Test
@@ -343,10 +344,5 @@ class GroupConsumerTest {
                 given().get("/transfers/" + transferId).then().body("status", equalTo("COMPLETED")));
         account(to).body("balance", equalTo(30));
         account(from).body("balance", equalTo(70));
-    }
-
-    private static LedgerEvent event(String accountId, Payload payload) {
-        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null,
-                payload);
     }
 }

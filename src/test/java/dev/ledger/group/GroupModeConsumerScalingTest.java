@@ -1,5 +1,7 @@
 package dev.ledger.group;
 
+import static dev.ledger.TopicProbe.event;
+import static dev.ledger.TopicProbe.positionsSum;
 import static dev.ledger.LedgerClient.account;
 import static dev.ledger.LedgerClient.deposit;
 import static dev.ledger.LedgerClient.openWith;
@@ -12,7 +14,6 @@ import dev.ledger.GroupMode;
 import dev.ledger.KafkaBrokerResource;
 import dev.ledger.PostgresResource;
 import dev.ledger.TopicProbe;
-import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.LedgerQueries;
@@ -21,7 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -104,11 +104,6 @@ class GroupModeConsumerScalingTest {
     }
 
     private long appliedPositions() {
-        return queries.digest().await().indefinitely().positions().values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static LedgerEvent event(String accountId, Payload payload) {
-        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null,
-                payload);
+        return positionsSum(queries.digest().await().indefinitely());
     }
 }

@@ -1,5 +1,7 @@
 package dev.ledger.replay;
 
+import static dev.ledger.TopicProbe.event;
+import static dev.ledger.TopicProbe.positionsSum;
 import static dev.ledger.LedgerClient.openWith;
 import static dev.ledger.LedgerClient.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +13,6 @@ import dev.ledger.pipeline.EventCodec;
 import dev.ledger.pipeline.EventTopic;
 import dev.ledger.config.LedgerConfig;
 import dev.ledger.domain.Account;
-import dev.ledger.domain.LedgerEvent;
 import dev.ledger.domain.Payload;
 import dev.ledger.pipeline.LedgerQueries;
 import io.quarkus.test.common.WithTestResource;
@@ -19,7 +20,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -159,13 +159,7 @@ public class ReplayRebuildTest {
         TopicProbe.write(records);
     }
 
-    private static LedgerEvent event(String accountId, Payload payload) {
-        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null, payload);
-    }
 
-    private static long positionsSum(LedgerQueries.Snapshot snapshot) {
-        return snapshot.positions().values().stream().mapToLong(Long::longValue).sum();
-    }
 
     private static void stop(ReplayConsumer consumer) {
         try {

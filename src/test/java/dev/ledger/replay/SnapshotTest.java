@@ -1,5 +1,7 @@
 package dev.ledger.replay;
 
+import static dev.ledger.TopicProbe.event;
+import static dev.ledger.TopicProbe.positionsSum;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -408,13 +410,5 @@ class SnapshotTest {
 
     private ProducerRecord<String, byte[]> record(LedgerEvent event) {
         return TopicProbe.record(event.accountId(), codec.encode(event));
-    }
-
-    private static LedgerEvent event(String accountId, Payload payload) {
-        return new LedgerEvent(UUID.randomUUID().toString(), accountId, UUID.randomUUID().toString(), Instant.now(), null, null, payload);
-    }
-
-    private static long positionsSum(LedgerQueries.Snapshot snapshot) {
-        return snapshot.positions().values().stream().mapToLong(Long::longValue).sum();
     }
 }

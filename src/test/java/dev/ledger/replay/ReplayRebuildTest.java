@@ -159,8 +159,6 @@ public class ReplayRebuildTest {
         TopicProbe.write(records);
     }
 
-
-
     private static void stop(ReplayConsumer consumer) {
         try {
             consumer.stop();
